@@ -1,0 +1,17 @@
+/**
+ * The keyed content id: HMAC-SHA-256 of the canonical record under a subkey. Equal content gets
+ * the same id (dedup) while a plain content hash never leaves the machine.
+ *
+ * @module
+ */
+
+import { canonicalJson, type MemoryRecord } from "../record/schema.ts";
+import { bytesToHex } from "./hex.ts";
+import type { KeyRing } from "./keys.ts";
+
+/** Computes the keyed content id (64 lowercase hex) of a canonical record. */
+export async function contentId(keys: KeyRing, record: MemoryRecord): Promise<string> {
+  const bytes = new TextEncoder().encode(canonicalJson(record));
+  const mac = await crypto.subtle.sign("HMAC", keys.contentIdKey, bytes);
+  return bytesToHex(new Uint8Array(mac));
+}
