@@ -1,0 +1,137 @@
+/**
+ * The local file-system blob store: `blobs/<first 2 hex>/<64 hex>`.
+ *
+ * Writes go to a temporary file in the same directory, are fsynced, renamed into place and the
+ * directory is fsynced, so a crash leaves either the whole blob or nothing under its name.
+ * Reads re-hash the bytes and refuse a mismatch before anyone decrypts them.
+ *
+ * @module
+ */
+
+import { LumeraError } from "../errors.ts";
+import { ensurePrivateDir } from "../config/home.ts";
+import { sha256Hex } from "../crypto/hex.ts";
+import type { BlobStore } from "./blob_store.ts";
+import { type BlobId, isBlobId, toPointer } from "./pointer.ts";
+
+/** Largest blob this store reads back (16 MiB): a sealed record is at most about 8 MiB. */
+export const MAX_BLOB_BYTES = 16 * 1024 * 1024;
+
+async function syncPath(path: string): Promise<void> {
+  if (Deno.build.os === "windows") return; // directories cannot be opened for sync there
+  try {
+    const f = await Deno.open(path, { read: true });
+    try {
+      await f.sync();
+    } finally {
+      f.close();
+    }
+  } catch {
+    // Some file systems refuse fsync on directories; the rename itself is still atomic.
+  }
+}
+
+/** A {@link BlobStore} on the local file system. */
+export class FsBlobStore implements BlobStore {
+  /** Directory holding the blob fan-out folders. */
+  readonly root: string;
+
+  /** Uses `root` (created on first write, mode 0700) as the blob directory. */
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** The file path of a validated blob id. */
+  pathOf(id: BlobId): string {
+    return `${this.root}/${id.slice(0, 2)}/${id}`;
+  }
+
+  /** Stores bytes durably; returns their SHA-256 id. */
+  async put(bytes: Uint8Array): Promise<BlobId> {
+    const id = (await sha256Hex(bytes)) as BlobId;
+    const dir = `${this.root}/${id.slice(0, 2)}`;
+    const path = this.pathOf(id);
+    if (await this.has(id)) return id;
+    await ensurePrivateDir(dir);
+    const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
+    try {
+      const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+      try {
+        let written = 0;
+        while (written < bytes.byteLength) written += await f.write(bytes.subarray(written));
+        await f.sync();
+      } finally {
+        f.close();
+      }
+      await Deno.rename(tmp, path);
+    } catch (err) {
+      await Deno.remove(tmp).catch(() => {});
+      throw err;
+    }
+    await syncPath(dir);
+    return id;
+  }
+
+  /** Reads a blob and checks its hash: NOT_FOUND when absent, INTEGRITY when altered. */
+  async get(id: BlobId): Promise<Uint8Array> {
+    const path = this.pathOf(id);
+    let bytes: Uint8Array;
+    try {
+      const info = await Deno.lstat(path);
+      if (!info.isFile) {
+        throw new LumeraError("INTEGRITY", `blob ${toPointer(id)} is not a regular file`, {
+          hint: "something replaced it (a symlink or directory); remove it and restore the blob",
+        });
+      }
+      if (info.size > MAX_BLOB_BYTES) {
+        throw new LumeraError("INTEGRITY", `blob ${toPointer(id)} is larger than any envelope`);
+      }
+      bytes = await Deno.readFile(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        throw new LumeraError("NOT_FOUND", `no blob for ${toPointer(id)} in the local store`, {
+          hint: "check the pointer; `lumera-memory query` lists stored memories",
+        });
+      }
+      throw err;
+    }
+    const actual = await sha256Hex(bytes);
+    if (actual !== id) {
+      throw new LumeraError(
+        "INTEGRITY",
+        `blob ${toPointer(id)} is corrupt: its bytes no longer hash to its pointer`,
+        { hint: "restore it from a backup or the remote copy; `lumera-memory verify` lists all" },
+      );
+    }
+    return bytes;
+  }
+
+  /** True when a regular file exists for the id. */
+  async has(id: BlobId): Promise<boolean> {
+    try {
+      return (await Deno.lstat(this.pathOf(id))).isFile;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return false;
+      throw err;
+    }
+  }
+
+  /** Lists blob ids; skips temporary files and anything not named by a valid id. */
+  async *list(): AsyncIterable<BlobId> {
+    let fanout: Deno.DirEntry[];
+    try {
+      fanout = await Array.fromAsync(Deno.readDir(this.root));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return;
+      throw err;
+    }
+    for (const d of fanout.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!d.isDirectory || !/^[0-9a-f]{2}$/.test(d.name)) continue;
+      const names: string[] = [];
+      for await (const e of Deno.readDir(`${this.root}/${d.name}`)) {
+        if (e.isFile && isBlobId(e.name) && e.name.startsWith(d.name)) names.push(e.name);
+      }
+      for (const n of names.sort()) yield n as BlobId;
+    }
+  }
+}
