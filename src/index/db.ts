@@ -1,0 +1,119 @@
+/**
+ * Opens the SQLite index (`node:sqlite`: built in, FTS5 included, no download) and migrates its
+ * schema by `PRAGMA user_version`.
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import { LumeraError } from "../errors.ts";
+
+/** Each migration moves the schema from version `index` to `index + 1`. Append only. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE memories (
+    id            INTEGER PRIMARY KEY,
+    pointer       TEXT    NOT NULL UNIQUE,
+    content_id    TEXT    NOT NULL UNIQUE,
+    session_id    TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,
+    tool_name     TEXT    NOT NULL,
+    workspace     TEXT,
+    title         TEXT,
+    summary       TEXT    NOT NULL,
+    success       INTEGER NOT NULL,
+    ts_ms         INTEGER NOT NULL,
+    stored_ms     INTEGER NOT NULL,
+    stored_bytes  INTEGER NOT NULL,
+    record_bytes  INTEGER NOT NULL,
+    key_id        TEXT    NOT NULL
+  );
+  CREATE INDEX memories_by_time      ON memories (ts_ms DESC, id DESC);
+  CREATE INDEX memories_by_agent     ON memories (tool_name, ts_ms);
+  CREATE INDEX memories_by_workspace ON memories (workspace, ts_ms);
+  CREATE INDEX memories_by_session   ON memories (session_id);
+  CREATE TABLE tags (
+    tag        TEXT    NOT NULL,
+    memory_id  INTEGER NOT NULL REFERENCES memories (id) ON DELETE CASCADE,
+    PRIMARY KEY (tag, memory_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX tags_by_memory ON tags (memory_id);
+  CREATE VIRTUAL TABLE memories_fts USING fts5 (
+    title, summary, body, tags,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  `,
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_USER_VERSION = MIGRATIONS.length;
+
+/** Busy timeout for concurrent writers, in milliseconds. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens (creating with mode 0600 if needed) and migrates the index at `path`. Use `:memory:` for
+ * an in-memory index in tests.
+ */
+export async function openIndexDb(path: string): Promise<DatabaseSync> {
+  if (path !== ":memory:") {
+    try {
+      const f = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+      f.close();
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    }
+  }
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+  } catch (err) {
+    throw new LumeraError("INTERNAL", "cannot open the index database", {
+      hint: "check that the data home is writable; `lumera-memory verify` can check the store",
+      cause: err,
+    });
+  }
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    migrate(db);
+  } catch (err) {
+    db.close();
+    if (err instanceof LumeraError) throw err;
+    throw new LumeraError("INTEGRITY", "the index database is unreadable or corrupt", {
+      hint: "move index.db aside; the blobs are the source of truth and hold every record",
+      cause: err,
+    });
+  }
+  return db;
+}
+
+function userVersion(db: DatabaseSync): number {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  return row.user_version;
+}
+
+function migrate(db: DatabaseSync): void {
+  const current = userVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new LumeraError(
+      "USAGE",
+      `the index was written by a newer lumera-memory (schema ${current}; this build knows ${MIGRATIONS.length})`,
+      { hint: "upgrade lumera-memory" },
+    );
+  }
+  if (current === MIGRATIONS.length) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    for (let v = userVersion(db); v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+    db.exec("COMMIT");
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
+}

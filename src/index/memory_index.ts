@@ -1,0 +1,376 @@
+/**
+ * The local index: one row per memory (metadata only, plus the scanned searchable text in FTS5),
+ * an exact-match tag table, and the queries over them. The index is a cache of the blobs.
+ *
+ * @module
+ */
+
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { LumeraError } from "../errors.ts";
+import { DEFAULT_QUERY_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_LIMIT } from "../record/limits.ts";
+import {
+  type MemoryRecord,
+  normalizeTag,
+  RECORD_KINDS,
+  type RecordKind,
+  searchableText,
+} from "../record/schema.ts";
+import type { QueryHit, QueryInput, QueryResult } from "../service/types.ts";
+import { ftsMatchExpression, queryTerms } from "./fts_query.ts";
+
+/** What the index stores about one memory. */
+export interface IndexEntry {
+  /** The blob's pointer. */
+  pointer: string;
+  /** Keyed content id. */
+  contentId: string;
+  /** The record (its text goes into FTS; it is already scanned). */
+  record: MemoryRecord;
+  /** When it was stored (ms since epoch). */
+  storedMs: number;
+  /** Envelope size. */
+  storedBytes: number;
+  /** Canonical record JSON size. */
+  recordBytes: number;
+  /** Key id that sealed it. */
+  keyId: string;
+}
+
+/** A row of the `memories` table as read back. */
+export interface IndexRow {
+  /** Row id. */
+  id: number;
+  /** Pointer. */
+  pointer: string;
+  /** Keyed content id. */
+  content_id: string;
+  /** Envelope size. */
+  stored_bytes: number;
+  /** Key id. */
+  key_id: string;
+}
+
+/** Result of {@link MemoryIndex.insert}. */
+export interface InsertOutcome {
+  /** The pointer now indexed for this content (the existing one if it was a duplicate). */
+  pointer: string;
+  /** True when the content was already indexed. */
+  duplicate: boolean;
+}
+
+interface HitRow {
+  id: number;
+  pointer: string;
+  session_id: string;
+  kind: RecordKind;
+  tool_name: string;
+  workspace: string | null;
+  title: string | null;
+  summary: string;
+  success: number;
+  ts_ms: number;
+  stored_bytes: number;
+  tags: string | null;
+  snippet?: string;
+  rank?: number;
+}
+
+const TAG_SEPARATOR = "\u001f";
+const SNIPPET_TOKENS = 16;
+
+function usage(message: string, hint: string): LumeraError {
+  return new LumeraError("USAGE", message, { hint });
+}
+
+function parseTime(value: string, name: string): number {
+  const ms = new Date(value).getTime();
+  if (value.length > 64 || Number.isNaN(ms)) {
+    throw usage(
+      `${name} is not a date or time: use ISO-8601`,
+      "e.g. 2026-11-01 or 2026-11-01T09:30:00Z",
+    );
+  }
+  return ms;
+}
+
+interface Cursor {
+  offset: number;
+  fingerprint: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return btoa(JSON.stringify([c.offset, c.fingerprint])).replaceAll("=", "");
+}
+
+function decodeCursor(raw: string, fingerprint: string): number {
+  const bad = usage(
+    "the cursor is not valid for this query",
+    "pass back next_cursor unchanged with the same query and filters",
+  );
+  if (raw.length > 200) throw bad;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(atob(raw));
+  } catch {
+    throw bad;
+  }
+  if (
+    !Array.isArray(parsed) || typeof parsed[0] !== "number" || !Number.isSafeInteger(parsed[0]) ||
+    parsed[0] < 0 || parsed[1] !== fingerprint
+  ) throw bad;
+  return parsed[0];
+}
+
+/** Index operations over an open database. Not safe to share across threads. */
+export class MemoryIndex {
+  readonly #db: DatabaseSync;
+
+  /** Wraps an open, migrated database (see `openIndexDb`). */
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** The pointer already stored for a content id, if any. */
+  pointerForContent(contentId: string): string | undefined {
+    const row = this.#db.prepare("SELECT pointer FROM memories WHERE content_id = ?").get(
+      contentId,
+    ) as { pointer: string } | undefined;
+    return row?.pointer;
+  }
+
+  /**
+   * Inserts one memory with its tags and searchable text in one transaction. If the same content
+   * id was indexed meanwhile (a concurrent writer), nothing is inserted and the existing pointer
+   * is returned.
+   */
+  insert(entry: IndexEntry): InsertOutcome {
+    const db = this.#db;
+    const r = entry.record;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const existing = this.pointerForContent(entry.contentId);
+      if (existing !== undefined) {
+        db.exec("COMMIT");
+        return { pointer: existing, duplicate: true };
+      }
+      const sameBlob = db.prepare("SELECT 1 FROM memories WHERE pointer = ?").get(entry.pointer);
+      if (sameBlob !== undefined) {
+        db.exec("COMMIT");
+        return { pointer: entry.pointer, duplicate: true };
+      }
+      const info = db.prepare(
+        `INSERT INTO memories (pointer, content_id, session_id, kind, tool_name, workspace, title,
+           summary, success, ts_ms, stored_ms, stored_bytes, record_bytes, key_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        entry.pointer,
+        entry.contentId,
+        r.session_id,
+        r.kind,
+        r.tool_name,
+        r.workspace ?? null,
+        r.title ?? null,
+        r.summary,
+        r.success ? 1 : 0,
+        new Date(r.timestamp).getTime(),
+        entry.storedMs,
+        entry.storedBytes,
+        entry.recordBytes,
+        entry.keyId,
+      );
+      const id = Number(info.lastInsertRowid);
+      const tagStmt = db.prepare("INSERT OR IGNORE INTO tags (tag, memory_id) VALUES (?, ?)");
+      for (const t of r.tags) tagStmt.run(t, id);
+      db.prepare(
+        "INSERT INTO memories_fts (rowid, title, summary, body, tags) VALUES (?, ?, ?, ?, ?)",
+      ).run(id, r.title ?? "", r.summary, searchableText(r), r.tags.join(" "));
+      db.exec("COMMIT");
+      return { pointer: entry.pointer, duplicate: false };
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** True when a pointer is indexed. */
+  hasPointer(pointer: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM memories WHERE pointer = ?").get(pointer) !== undefined;
+  }
+
+  /** Every indexed row (pointer, ids, sizes), oldest first. */
+  allRows(): IndexRow[] {
+    return this.#db.prepare(
+      "SELECT id, pointer, content_id, stored_bytes, key_id FROM memories ORDER BY id",
+    ).all() as unknown as IndexRow[];
+  }
+
+  /** The row of one pointer, if indexed. */
+  rowFor(pointer: string): IndexRow | undefined {
+    return this.#db.prepare(
+      "SELECT id, pointer, content_id, stored_bytes, key_id FROM memories WHERE pointer = ?",
+    ).get(pointer) as IndexRow | undefined;
+  }
+
+  /** Removes one pointer's row, tags and text (e.g. a row whose blob is gone). */
+  removePointer(pointer: string): void {
+    const db = this.#db;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const row = this.rowFor(pointer);
+      if (row !== undefined) {
+        db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
+        db.prepare("DELETE FROM tags WHERE memory_id = ?").run(row.id);
+        db.prepare("DELETE FROM memories WHERE id = ?").run(row.id);
+      }
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** Number of memories indexed. */
+  count(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
+  }
+
+  /**
+   * Searches the index. Text is matched with every word required first, then any word when that
+   * finds nothing; results are ranked by BM25 (title and tags weigh most). Without text, newest
+   * first. Offset-based cursor bound to the query's parameters.
+   */
+  query(input: QueryInput): QueryResult & { match?: "all" | "any" } {
+    const limit = input.limit ?? DEFAULT_QUERY_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+      throw usage(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}`, "e.g. --limit 10");
+    }
+    const text = input.text ?? "";
+    if (text.length > MAX_QUERY_CHARS) {
+      throw usage(`the query is longer than ${MAX_QUERY_CHARS} characters`, "use fewer words");
+    }
+    if (input.kind !== undefined && !RECORD_KINDS.includes(input.kind)) {
+      throw usage(`kind must be one of ${RECORD_KINDS.join(", ")}`, "e.g. --kind note");
+    }
+    const tags = [
+      ...new Set((input.tags ?? []).map((t) => normalizeTag(t)).filter((t) => t)),
+    ] as string[];
+
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (input.agent) {
+      where.push("m.tool_name = ?");
+      params.push(input.agent);
+    }
+    if (input.workspace) {
+      where.push("m.workspace = ?");
+      params.push(input.workspace);
+    }
+    if (input.kind) {
+      where.push("m.kind = ?");
+      params.push(input.kind);
+    }
+    if (input.since) {
+      where.push("m.ts_ms >= ?");
+      params.push(parseTime(input.since, "since"));
+    }
+    if (input.until) {
+      where.push("m.ts_ms < ?");
+      params.push(parseTime(input.until, "until"));
+    }
+    if (tags.length > 0) {
+      where.push(
+        `m.id IN (SELECT memory_id FROM tags WHERE tag IN (${tags.map(() => "?").join(",")})
+          GROUP BY memory_id HAVING count(*) = ?)`,
+      );
+      params.push(...tags, tags.length);
+    }
+
+    const terms = queryTerms(text);
+    const fingerprint = JSON.stringify([
+      terms,
+      tags,
+      input.agent,
+      input.workspace,
+      input.kind,
+      input.since,
+      input.until,
+      limit,
+    ]);
+    const fp = fingerprint.length.toString(36) + ":" + simpleHash(fingerprint);
+    const offset = input.cursor ? decodeCursor(input.cursor, fp) : 0;
+
+    const tagsExpr =
+      `(SELECT group_concat(tag, char(31)) FROM tags WHERE memory_id = m.id) AS tags`;
+    const columns =
+      `m.id, m.pointer, m.session_id, m.kind, m.tool_name, m.workspace, m.title, m.summary,
+       m.success, m.ts_ms, m.stored_bytes, ${tagsExpr}`;
+
+    if (terms.length === 0) {
+      const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+      const total = (this.#db.prepare(`SELECT count(*) AS n FROM memories m ${filter}`).get(
+        ...params,
+      ) as { n: number }).n;
+      const rows = this.#db.prepare(
+        `SELECT ${columns} FROM memories m ${filter} ORDER BY m.ts_ms DESC, m.id DESC LIMIT ? OFFSET ?`,
+      ).all(...params, limit, offset) as unknown as HitRow[];
+      return this.#page(rows, total, offset, limit, fp);
+    }
+
+    for (const mode of ["all", "any"] as const) {
+      const match = ftsMatchExpression(terms, mode)!;
+      const filter = ["memories_fts MATCH ?", ...where].join(" AND ");
+      const from = "memories_fts JOIN memories m ON m.id = memories_fts.rowid";
+      const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${filter}`).get(
+        match,
+        ...params,
+      ) as { n: number }).n;
+      if (total === 0 && mode === "all" && terms.length > 1) continue;
+      const rows = this.#db.prepare(
+        `SELECT ${columns},
+           snippet(memories_fts, -1, '[', ']', '…', ${SNIPPET_TOKENS}) AS snippet,
+           bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
+         FROM ${from} WHERE ${filter} ORDER BY rank, m.id LIMIT ? OFFSET ?`,
+      ).all(match, ...params, limit, offset) as unknown as HitRow[];
+      return { ...this.#page(rows, total, offset, limit, fp), match: mode };
+    }
+    return { hits: [], total: 0 };
+  }
+
+  #page(rows: HitRow[], total: number, offset: number, limit: number, fp: string): QueryResult {
+    const hits = rows.map(toHit);
+    const result: QueryResult = { hits, total };
+    if (offset + rows.length < total && rows.length === limit) {
+      result.next_cursor = encodeCursor({ offset: offset + limit, fingerprint: fp });
+    }
+    return result;
+  }
+}
+
+function simpleHash(s: string): string {
+  // FNV-1a: binds a cursor to its query; not a security boundary.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+function toHit(r: HitRow): QueryHit {
+  const hit: QueryHit = {
+    pointer: r.pointer,
+    session_id: r.session_id,
+    kind: r.kind,
+    tool_name: r.tool_name,
+    timestamp: new Date(r.ts_ms).toISOString(),
+    summary: r.summary,
+    tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
+    success: r.success === 1,
+    stored_bytes: r.stored_bytes,
+  };
+  if (r.title !== null) hit.title = r.title;
+  if (r.workspace !== null) hit.workspace = r.workspace;
+  if (r.snippet !== undefined) hit.snippet = r.snippet;
+  if (r.rank !== undefined) hit.score = Math.round(-r.rank * 1000) / 1000;
+  return hit;
+}
