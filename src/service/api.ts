@@ -1,0 +1,72 @@
+/**
+ * The memory service's contract: the one place business rules live. Adapters (CLI, MCP) depend on
+ * this interface only.
+ *
+ * @module
+ */
+
+import type {
+  EstimateInput,
+  EstimateResult,
+  QueryInput,
+  QueryResult,
+  RetrieveResult,
+  ScanResult,
+  StoreResult,
+  VerifyResult,
+} from "./types.ts";
+
+/** What to store: a record inline, or a reference the service resolves through a source. */
+export type StoreRequest =
+  | {
+    /** An inline record (any JSON value; normalized default-deny). */
+    kind: "record";
+    record: unknown;
+  }
+  | {
+    /** A note: the everyday way an agent saves a learning. */
+    kind: "note";
+    title: string;
+    text: string;
+    workspace?: string;
+  }
+  | {
+    /** A `cm context "<task>" --json` snapshot. */
+    kind: "cm";
+    task: string;
+    workspace?: string;
+  }
+  | {
+    /** A session exported by `cass export <path> --format json`. */
+    kind: "cass";
+    path: string;
+  }
+  | {
+    /** A record JSON file on disk (CLI only). */
+    kind: "file";
+    path: string;
+  };
+
+/** Options common to every store. */
+export interface StoreOptions {
+  /** Extra tags, merged with the record's own. */
+  tags?: string[];
+}
+
+/** The use cases. */
+export interface MemoryService {
+  /** Normalize → scan → seal → put → index. Refuses (SECRET_REFUSED) with nothing written. */
+  store(request: StoreRequest, options?: StoreOptions): Promise<StoreResult>;
+  /** Searches the local index only; never touches the blob store. */
+  query(input: QueryInput): QueryResult;
+  /** Get → verify hash → open. */
+  retrieve(pointer: string): Promise<RetrieveResult>;
+  /** Cascade one-time fee estimate. */
+  estimate(input: EstimateInput): EstimateResult;
+  /** Runs the secret scanner over text. */
+  scanText(text: string): ScanResult;
+  /** Checks that every index row has an intact blob; with `readData`, also decrypts each. */
+  verify(options?: { readData?: boolean }): Promise<VerifyResult>;
+  /** Releases the index. */
+  close(): void;
+}

@@ -1,0 +1,342 @@
+/**
+ * The memory service: the one flow (normalize → scan → seal → put → index; query from the index
+ * only; get → verify hash → open). The CLI and the MCP server call this and nothing else.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import { ensurePrivateDir, readEnv, resolveHome } from "../config/home.ts";
+import { LumeraError } from "../errors.ts";
+import { contentId as computeContentId } from "../crypto/content_id.ts";
+import { open as openEnvelope, seal } from "../crypto/envelope.ts";
+import { constantTimeEqual, type KeyRing } from "../crypto/keys.ts";
+import { loadKey } from "../crypto/key_file.ts";
+import { estimateCascadeFee } from "../estimate/cascade_fee.ts";
+import { openIndexDb } from "../index/db.ts";
+import { MemoryIndex } from "../index/memory_index.ts";
+import { MAX_RECORD_BYTES } from "../record/limits.ts";
+import { canonicalJson, type MemoryRecord, normalizeRecord } from "../record/schema.ts";
+import { scanRecord, scanText } from "../scan/mod.ts";
+import type { Finding } from "../scan/types.ts";
+import {
+  noteToRecord,
+  readRecordFile,
+  recordFromCassExport,
+  recordFromCmContext,
+} from "../sources/mod.ts";
+import type { BlobStore } from "../store/blob_store.ts";
+import { FsBlobStore } from "../store/fs_blob_store.ts";
+import { type BlobId, isBlobId, parsePointer, toPointer } from "../store/pointer.ts";
+import type { MemoryService, StoreOptions, StoreRequest } from "./api.ts";
+import type {
+  EstimateInput,
+  EstimateResult,
+  QueryInput,
+  QueryResult,
+  RetrieveResult,
+  ScanResult,
+  StoreResult,
+  VerifyProblem,
+  VerifyResult,
+} from "./types.ts";
+
+/** Version of the JSON payload sealed inside each envelope. */
+export const PAYLOAD_VERSION = 1;
+
+/** The payload sealed in every envelope: the record plus the metadata to rebuild the index. */
+interface SealedPayload {
+  v: 1;
+  content_id: string;
+  stored_at: string;
+  record: MemoryRecord;
+}
+
+/** Options of {@link openMemoryService}. */
+export interface OpenOptions {
+  /** Data home; default from `LUMERA_MEMORY_HOME` or the platform data directory. */
+  home?: string;
+  /** Environment lookup (tests pass their own). */
+  env?: (name: string) => string | undefined;
+}
+
+/** Everything the service needs, already opened. */
+export interface ServiceParts {
+  /** Data home. */
+  home: string;
+  /** The key ring. */
+  keys: KeyRing;
+  /** The open index database. */
+  db: DatabaseSync;
+  /** The blob store. */
+  blobs: BlobStore;
+}
+
+const MAX_LISTED_FINDINGS = 10;
+
+/** Formats findings as one line each (rule, where, masked preview); never the secret. */
+export function describeFindings(findings: Finding[]): string {
+  const lines = findings.slice(0, MAX_LISTED_FINDINGS).map((f) =>
+    `${f.rule} at ${f.path} ${f.line}:${f.column} (${f.preview})`
+  );
+  if (findings.length > MAX_LISTED_FINDINGS) {
+    lines.push(`…and ${findings.length - MAX_LISTED_FINDINGS} more`);
+  }
+  return lines.join("; ");
+}
+
+/** The refusal raised when a record carries a secret. */
+export function secretRefusal(findings: Finding[]): LumeraError {
+  const n = findings.length;
+  return new LumeraError(
+    "SECRET_REFUSED",
+    `refused: found ${n} secret${n === 1 ? "" : "s"} or personal data item${
+      n === 1 ? "" : "s"
+    }, nothing was stored: ${describeFindings(findings)}`,
+    {
+      hint:
+        "remove or replace each finding (e.g. with an environment variable reference) and store again",
+      details: { findings },
+    },
+  );
+}
+
+/** The service over a local data home: fs blob store + SQLite index. */
+export class LocalMemoryService implements MemoryService {
+  readonly #keys: KeyRing;
+  readonly #db: DatabaseSync;
+  readonly #index: MemoryIndex;
+  readonly #blobs: BlobStore;
+  /** Data home. */
+  readonly home: string;
+
+  /** Builds the service from opened parts (see {@link openMemoryService}). */
+  constructor(parts: ServiceParts) {
+    this.home = parts.home;
+    this.#keys = parts.keys;
+    this.#db = parts.db;
+    this.#index = new MemoryIndex(parts.db);
+    this.#blobs = parts.blobs;
+  }
+
+  /** Resolves a request to a canonical record through the right source. */
+  async #resolve(request: StoreRequest): Promise<MemoryRecord> {
+    switch (request.kind) {
+      case "record":
+        return normalizeRecord(request.record);
+      case "note":
+        return noteToRecord({
+          title: request.title,
+          text: request.text,
+          workspace: request.workspace,
+        });
+      case "cm":
+        return await recordFromCmContext(request.task, { workspace: request.workspace });
+      case "cass":
+        return await recordFromCassExport(request.path);
+      case "file":
+        return await readRecordFile(request.path);
+      default:
+        throw new LumeraError("USAGE", "unknown store request kind");
+    }
+  }
+
+  /** Normalize → scan → seal → put → index. Nothing is written when a secret is found. */
+  async store(request: StoreRequest, options: StoreOptions = {}): Promise<StoreResult> {
+    let record = await this.#resolve(request);
+    if (options.tags && options.tags.length > 0) {
+      record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
+    }
+    const findings = scanRecord(record);
+    if (findings.length > 0) throw secretRefusal(findings);
+
+    const recordBytes = new TextEncoder().encode(canonicalJson(record)).byteLength;
+    const contentId = await computeContentId(this.#keys, record);
+    const existing = this.#index.pointerForContent(contentId);
+    if (existing !== undefined && await this.#blobs.has(parsePointer(existing))) {
+      const stored = this.#index.rowFor(existing);
+      return {
+        pointer: existing,
+        content_id: contentId,
+        deduplicated: true,
+        record_bytes: recordBytes,
+        stored_bytes: stored?.stored_bytes ?? 0,
+        session_id: record.session_id,
+        tags: record.tags,
+      };
+    }
+    if (existing !== undefined) this.#index.removePointer(existing); // row without blob: replace
+
+    const storedAt = new Date();
+    const payload: SealedPayload = {
+      v: PAYLOAD_VERSION,
+      content_id: contentId,
+      stored_at: storedAt.toISOString(),
+      record,
+    };
+    const envelope = await seal(this.#keys, new TextEncoder().encode(JSON.stringify(payload)));
+    const id = await this.#blobs.put(envelope);
+    const outcome = this.#index.insert({
+      pointer: toPointer(id),
+      contentId,
+      record,
+      storedMs: storedAt.getTime(),
+      storedBytes: envelope.byteLength,
+      recordBytes,
+      keyId: this.#keys.keyIdHex,
+    });
+    return {
+      pointer: outcome.pointer,
+      content_id: contentId,
+      deduplicated: outcome.duplicate,
+      record_bytes: recordBytes,
+      stored_bytes: envelope.byteLength,
+      session_id: record.session_id,
+      tags: record.tags,
+    };
+  }
+
+  /** Searches the local index only. */
+  query(input: QueryInput): QueryResult {
+    return this.#index.query(input);
+  }
+
+  /** Reads, hash-checks, authenticates and decrypts one memory. */
+  async retrieve(pointer: string): Promise<RetrieveResult> {
+    const id = parsePointer(pointer);
+    const payload = await this.#openBlob(id);
+    return {
+      pointer: toPointer(id),
+      record: payload.record,
+      content_id: payload.content_id,
+      stored_at: payload.stored_at,
+      key_id: this.#keys.keyIdHex,
+      verified: true,
+    };
+  }
+
+  async #openBlob(id: BlobId): Promise<SealedPayload> {
+    const label = `blob ${toPointer(id)}`;
+    const envelope = await this.#blobs.get(id);
+    const plain = await openEnvelope(this.#keys, envelope, MAX_RECORD_BYTES * 2, label);
+    const corrupt = (what: string) =>
+      new LumeraError("INTEGRITY", `${label} decrypted but its content is invalid: ${what}`);
+    let parsed: Partial<SealedPayload>;
+    try {
+      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+    } catch {
+      throw corrupt("not JSON");
+    }
+    if (parsed.v !== PAYLOAD_VERSION || typeof parsed.content_id !== "string") {
+      throw corrupt("unknown payload version");
+    }
+    let record: MemoryRecord;
+    try {
+      record = normalizeRecord(parsed.record);
+    } catch {
+      throw corrupt("the record does not match the schema");
+    }
+    const recomputed = await computeContentId(this.#keys, record);
+    const enc = new TextEncoder();
+    if (!constantTimeEqual(enc.encode(recomputed), enc.encode(parsed.content_id))) {
+      throw corrupt("its content id does not match its record");
+    }
+    return {
+      v: PAYLOAD_VERSION,
+      content_id: parsed.content_id,
+      stored_at: String(parsed.stored_at),
+      record,
+    };
+  }
+
+  /** The one-time Cascade fee estimate. */
+  estimate(input: EstimateInput): EstimateResult {
+    return estimateCascadeFee(input);
+  }
+
+  /** Scans text for secrets and personal data. */
+  scanText(text: string): ScanResult {
+    const findings = scanText(text);
+    return { clean: findings.length === 0, findings };
+  }
+
+  /**
+   * Checks every index row has a blob whose bytes hash to its pointer; with `readData` also
+   * decrypts and authenticates each; reports blobs the index does not know as orphans.
+   */
+  async verify(options: { readData?: boolean } = {}): Promise<VerifyResult> {
+    const problems: VerifyProblem[] = [];
+    const rows = this.#index.allRows();
+    const indexed = new Set<string>();
+    let readData = 0;
+    for (const row of rows) {
+      indexed.add(row.pointer);
+      const hex = row.pointer.slice("cascade://".length);
+      if (!isBlobId(hex)) {
+        problems.push({
+          kind: "corrupt",
+          pointer: row.pointer,
+          message: "malformed pointer in the index",
+        });
+        continue;
+      }
+      const id = hex as BlobId;
+      try {
+        if (options.readData) {
+          await this.#openBlob(id);
+          readData++;
+        } else {
+          await this.#blobs.get(id);
+        }
+      } catch (err) {
+        const e = err instanceof LumeraError ? err : undefined;
+        const kind = e?.code === "NOT_FOUND"
+          ? "missing"
+          : e?.code === "WRONG_KEY"
+          ? "undecryptable"
+          : "corrupt";
+        problems.push({ kind, pointer: row.pointer, message: e?.message ?? "unreadable" });
+      }
+    }
+    for await (const id of this.#blobs.list()) {
+      const pointer = toPointer(id);
+      if (!indexed.has(pointer)) {
+        problems.push({
+          kind: "orphan",
+          pointer,
+          message: "blob is not in the index (harmless; left by an interrupted store)",
+        });
+      }
+    }
+    return { checked: rows.length, read_data: readData, problems, ok: problems.length === 0 };
+  }
+
+  /** Closes the index. */
+  close(): void {
+    try {
+      this.#db.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/**
+ * Opens the service on a data home. The key is loaded first: without a usable key nothing is
+ * created or written (KEY_MISSING / KEY_INVALID).
+ */
+export async function openMemoryService(options: OpenOptions = {}): Promise<LocalMemoryService> {
+  const env = options.env ?? readEnv;
+  const home = options.home ?? resolveHome(env);
+  const { keys } = await loadKey(home, env);
+  await ensurePrivateDir(home);
+  await ensurePrivateDir(`${home}/blobs`);
+  const db = await openIndexDb(`${home}/index.db`);
+  return new LocalMemoryService({ home, keys, db, blobs: new FsBlobStore(`${home}/blobs`) });
+}
+
+/** Checks a record for secrets without a key or a store (the `scan` use case for records). */
+export function scanRecordForSecrets(record: unknown): ScanResult {
+  const findings = scanRecord(record);
+  return { clean: findings.length === 0, findings };
+}

@@ -1,0 +1,167 @@
+/**
+ * The inputs and outputs of the memory service's use cases. The CLI and the MCP server are thin
+ * adapters that map their own input onto these types and render these results.
+ *
+ * @module
+ */
+
+import type { MemoryRecord, RecordKind } from "../record/schema.ts";
+import type { Finding } from "../scan/types.ts";
+
+/** The result of storing a record. */
+export interface StoreResult {
+  /** `cascade://<64 hex>`: SHA-256 of the stored envelope. */
+  pointer: string;
+  /** Keyed content id (HMAC of the canonical record), hex. Never a plain hash. */
+  content_id: string;
+  /** True when the same content was already stored; `pointer` is then the existing one. */
+  deduplicated: boolean;
+  /** Size of the canonical record JSON, in bytes. */
+  record_bytes: number;
+  /** Size of the sealed envelope, in bytes (what a remote would bill). */
+  stored_bytes: number;
+  /** The record's session id. */
+  session_id: string;
+  /** The record's normalized tags. */
+  tags: string[];
+}
+
+/** A search over the local index. All fields optional; no text lists newest first. */
+export interface QueryInput {
+  /** Free text. FTS syntax characters are treated as plain text. */
+  text?: string;
+  /** Exact tags; a memory must carry all of them. */
+  tags?: string[];
+  /** Only memories produced by this agent/tool (`tool_name`). */
+  agent?: string;
+  /** Only memories of this workspace. */
+  workspace?: string;
+  /** Only this kind of memory. */
+  kind?: RecordKind;
+  /** Only memories at or after this ISO time/date. */
+  since?: string;
+  /** Only memories before this ISO time/date. */
+  until?: string;
+  /** Page size, 1..100 (default 10). */
+  limit?: number;
+  /** Opaque cursor from a previous page's `next_cursor`. */
+  cursor?: string;
+}
+
+/** One search hit. */
+export interface QueryHit {
+  /** Where to retrieve it. */
+  pointer: string;
+  /** Session id. */
+  session_id: string;
+  /** Kind of memory. */
+  kind: RecordKind;
+  /** Agent/tool that produced it. */
+  tool_name: string;
+  /** ISO time of the session/note. */
+  timestamp: string;
+  /** Title when there is one. */
+  title?: string;
+  /** The record's summary. */
+  summary: string;
+  /** Tags. */
+  tags: string[];
+  /** Workspace when known. */
+  workspace?: string;
+  /** Whether the session succeeded. */
+  success: boolean;
+  /** A short excerpt around the match (text queries only), matched terms in `[` `]`. */
+  snippet?: string;
+  /** Relevance, higher is better (text queries only). */
+  score?: number;
+  /** Size of the stored envelope, in bytes. */
+  stored_bytes: number;
+}
+
+/** A page of search results. */
+export interface QueryResult {
+  /** The hits of this page. */
+  hits: QueryHit[];
+  /** Number of memories matching the query overall. */
+  total: number;
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  next_cursor?: string;
+}
+
+/** A retrieved, verified memory. */
+export interface RetrieveResult {
+  /** The pointer asked for. */
+  pointer: string;
+  /** The decrypted, authenticated record. */
+  record: MemoryRecord;
+  /** Keyed content id, hex. */
+  content_id: string;
+  /** ISO time it was stored. */
+  stored_at: string;
+  /** Hex key id of the key that sealed it. */
+  key_id: string;
+  /** Always true: a result is only returned after the hash and AEAD tag both verified. */
+  verified: true;
+}
+
+/** Input of the cost estimate. */
+export interface EstimateInput {
+  /** Bytes to store (after sealing). Provide this or `record`. */
+  bytes?: number;
+  /** Accepted for compatibility with the seed; Cascade does not bill per copy. */
+  redundancy?: number;
+  /** User-supplied price of 1 LUME in a fiat currency, for a fiat figure. */
+  lume_price?: number;
+  /** Currency label for `lume_price` (default `USD`). */
+  currency?: string;
+}
+
+/** A Cascade storage cost estimate. */
+export interface EstimateResult {
+  /** Bytes estimated. */
+  bytes: number;
+  /** Billable kilobytes: `ceil(bytes / 1024)`. */
+  kilobytes: number;
+  /** Fee parameters used. */
+  params: { base_action_fee_ulume: number; fee_per_kbyte_ulume: number; source: "defaults" };
+  /** One-time action fee in ulume. */
+  fee_ulume: number;
+  /** The same in LUME (1 LUME = 1,000,000 ulume). */
+  fee_lume: number;
+  /** Always true on Cascade: storage is paid once, with no monthly charge. */
+  one_time: true;
+  /** Fiat figure, only with a user-supplied price. */
+  fiat?: { amount: number; currency: string; lume_price: number };
+  /** Human-readable notes: defaults may be stale, redundancy is not billed, gas is extra. */
+  notes: string[];
+}
+
+/** The result of scanning text or a record. */
+export interface ScanResult {
+  /** True when nothing was found. */
+  clean: boolean;
+  /** The findings; never contain the secret itself. */
+  findings: Finding[];
+}
+
+/** One problem found by `verify`. */
+export interface VerifyProblem {
+  /** What is wrong. */
+  kind: "missing" | "corrupt" | "undecryptable" | "orphan";
+  /** The affected pointer. */
+  pointer: string;
+  /** A short explanation. */
+  message: string;
+}
+
+/** The result of `verify`. */
+export interface VerifyResult {
+  /** Index rows checked. */
+  checked: number;
+  /** Blobs whose contents were decrypted and authenticated. */
+  read_data: number;
+  /** Problems found; empty when the store is healthy. */
+  problems: VerifyProblem[];
+  /** True when `problems` is empty. */
+  ok: boolean;
+}
