@@ -1,0 +1,421 @@
+/**
+ * The MCP face: a thin adapter from MCP tool calls to the {@link MemoryService}. This is the only
+ * module that imports the MCP SDK (`@modelcontextprotocol/server` 2.x, which answers both the
+ * 2026-07-28 `server/discover` opening and the legacy `initialize` handshake over stdio).
+ *
+ * stdout carries protocol messages only; diagnostics go through the caller's `log` function.
+ *
+ * @module
+ */
+
+import {
+  type CallToolResult,
+  McpServer,
+  type ServerContext,
+  type Transport,
+} from "@modelcontextprotocol/server";
+import {
+  serveStdio as sdkServeStdio,
+  StdioServerTransport,
+} from "@modelcontextprotocol/server/stdio";
+import type { z } from "zod";
+import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
+import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
+import type { QueryInput } from "../service/types.ts";
+import {
+  estimateInput,
+  estimateResultOutput,
+  queryInput,
+  queryResultOutput,
+  rememberInput,
+  retrieveInput,
+  retrieveResultOutput,
+  SERVER_INSTRUCTIONS,
+  storeInput,
+  storeResultOutput,
+  TOOL_INFO,
+  TOOL_NAMES,
+  toolErrorOutput,
+} from "./tools.ts";
+
+/** The server name announced to clients. */
+export const SERVER_NAME = "lumera-memory";
+
+/** How long clients may cache `tools/list` and `server/discover` (2026-07-28): one hour. */
+const LIST_TTL_MS = 60 * 60 * 1000;
+
+/** Options of {@link createMcpServer}. */
+export interface McpServerOptions {
+  /** The program version announced to clients. */
+  version: string;
+  /** Writes one diagnostic line (to stderr). Never receives a secret. Default: discard. */
+  log?: (line: string) => void;
+  /**
+   * Called with an unexpected (INTERNAL) error's original value, e.g. to print its stack when
+   * debugging is on. Default: nothing.
+   */
+  onInternalError?: (err: unknown) => void;
+}
+
+/** Options of {@link serveStdio}. */
+export interface ServeStdioOptions extends McpServerOptions {
+  /**
+   * The transport to serve on. Default: the process's stdin/stdout. Tests pass one end of an
+   * in-memory pair.
+   */
+  transport?: Transport;
+  /**
+   * How long to let tool calls that are still running at end of input finish, in milliseconds,
+   * before resolving anyway. Default 5000.
+   */
+  drainTimeoutMs?: number;
+}
+
+/** Opens the service on first use; concurrent callers share one open; a failed open is retried. */
+function lazyService(getService: () => Promise<MemoryService>): () => Promise<MemoryService> {
+  let pending: Promise<MemoryService> | undefined;
+  return () => {
+    if (pending === undefined) {
+      const opening = getService();
+      pending = opening;
+      opening.catch(() => {
+        if (pending === opening) pending = undefined;
+      });
+    }
+    return pending;
+  };
+}
+
+/** Tool calls in progress, so that serving can let them finish before the caller closes. */
+class InFlight {
+  #calls = new Set<Promise<unknown>>();
+
+  track<T>(call: Promise<T>): Promise<T> {
+    this.#calls.add(call);
+    const done = () => this.#calls.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  /** Resolves true when every call finished, false when `timeoutMs` elapsed first. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.#calls.size === 0) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const all = Promise.allSettled([...this.#calls]).then(() => true as const);
+    try {
+      return await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** A successful result: the JSON as structured content and as one text block. */
+function okResult(structured: Record<string, unknown>): CallToolResult {
+  return {
+    content: [{ type: "text", text: JSON.stringify(structured) }],
+    structuredContent: structured,
+  };
+}
+
+/** A business failure as an `isError` result an agent can act on. */
+function errorResult(err: LumeraError): CallToolResult {
+  const text = `${err.code}: ${err.message}${err.hint === undefined ? "" : ` (${err.hint})`}`;
+  return {
+    content: [{ type: "text", text }],
+    structuredContent: { error: errorToJson(err) },
+    isError: true,
+  };
+}
+
+function usage(message: string, hint: string): LumeraError {
+  return new LumeraError("USAGE", message, { hint });
+}
+
+/** Maps `store_session_to_cascade` arguments to a store request, enforcing exactly one source. */
+function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
+  const given = (["record", "cm_task", "cass_path"] as const).filter((k) => args[k] !== undefined);
+  if (given.length !== 1) {
+    throw usage(
+      given.length === 0
+        ? "no source given"
+        : `give exactly one source, got ${given.join(" and ")}`,
+      "pass exactly one of record, cm_task or cass_path",
+    );
+  }
+  if (args.workspace !== undefined && args.cm_task === undefined) {
+    throw usage(
+      "workspace applies to cm_task only",
+      "for an inline record put workspace inside the record; for a note use remember",
+    );
+  }
+  if (args.record !== undefined) return { kind: "record", record: args.record };
+  if (args.cm_task !== undefined) {
+    return args.workspace === undefined
+      ? { kind: "cm", task: args.cm_task }
+      : { kind: "cm", task: args.cm_task, workspace: args.workspace };
+  }
+  return { kind: "cass", path: args.cass_path as string };
+}
+
+function storeOptionsOf(tags: string[] | undefined): StoreOptions | undefined {
+  return tags === undefined ? undefined : { tags };
+}
+
+/** Copies only the keys whose value is defined (the service's inputs use optional fields). */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
+}
+
+/**
+ * Builds the server with its five tools. Exported through {@link createMcpServer}; `inFlight`
+ * lets {@link serveStdio} wait for running calls at end of input.
+ */
+function buildServer(
+  getService: () => Promise<MemoryService>,
+  options: McpServerOptions,
+  inFlight?: InFlight,
+): McpServer {
+  const log = options.log ?? (() => {});
+  const service = lazyService(getService);
+  const server = new McpServer(
+    { name: SERVER_NAME, title: "Lumera memory", version: options.version },
+    {
+      instructions: SERVER_INSTRUCTIONS,
+      // The tool set never changes while the process runs.
+      capabilities: { tools: { listChanged: false } },
+      cacheHints: {
+        "tools/list": { ttlMs: LIST_TTL_MS, cacheScope: "public" },
+        "server/discover": { ttlMs: LIST_TTL_MS, cacheScope: "public" },
+      },
+    },
+  );
+
+  /**
+   * Runs one tool call: opens the service (lazily), checks for cancellation, maps the service's
+   * result through the success schema (which drops anything the schema does not name) and turns
+   * every failure into an `isError` result.
+   */
+  const run = <S extends z.ZodType<Record<string, unknown>>>(
+    tool: string,
+    ctx: ServerContext,
+    output: S,
+    call: (svc: MemoryService) => unknown,
+  ): Promise<CallToolResult> => {
+    const signal = ctx.mcpReq.signal;
+    const work = (async (): Promise<CallToolResult> => {
+      try {
+        const svc = await service();
+        signal.throwIfAborted();
+        const value = await call(svc);
+        return okResult(output.parse(value));
+      } catch (err) {
+        if (signal.aborted) {
+          log(`mcp: ${tool} cancelled by the client`);
+          return errorResult(new LumeraError("USAGE", "the request was cancelled"));
+        }
+        const e = toLumeraError(err);
+        if (e.code === "INTERNAL") {
+          const name = err instanceof Error ? err.name : typeof err;
+          log(`mcp: ${tool} failed with an internal error (${name})`);
+          options.onInternalError?.(err);
+        } else {
+          log(`mcp: ${tool} failed: ${e.code}: ${e.message}`);
+        }
+        return errorResult(e);
+      }
+    })();
+    return inFlight ? inFlight.track(work) : work;
+  };
+
+  /** Title, description, output schema and annotations of one tool. */
+  const describe = <O extends z.ZodType<Record<string, unknown>>>(
+    name: keyof typeof TOOL_INFO,
+    output: O,
+  ) => {
+    const info = TOOL_INFO[name];
+    return {
+      title: info.title,
+      description: info.description,
+      // The success shape or the error shape: some clients validate structuredContent even when
+      // isError is set. The root stays `type: "object"` (two object alternatives).
+      outputSchema: output.or(toolErrorOutput),
+      annotations: { title: info.title, ...info.annotations },
+    };
+  };
+
+  server.registerTool(
+    TOOL_NAMES.store,
+    { ...describe(TOOL_NAMES.store, storeResultOutput), inputSchema: storeInput },
+    (args, ctx) =>
+      run(
+        TOOL_NAMES.store,
+        ctx,
+        storeResultOutput,
+        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags)),
+      ),
+  );
+  server.registerTool(
+    TOOL_NAMES.remember,
+    { ...describe(TOOL_NAMES.remember, storeResultOutput), inputSchema: rememberInput },
+    (args, ctx) =>
+      run(TOOL_NAMES.remember, ctx, storeResultOutput, (svc) =>
+        svc.store(
+          defined({
+            kind: "note" as const,
+            title: args.title,
+            text: args.text,
+            workspace: args.workspace,
+          }),
+          storeOptionsOf(args.tags),
+        )),
+  );
+  server.registerTool(
+    TOOL_NAMES.query,
+    { ...describe(TOOL_NAMES.query, queryResultOutput), inputSchema: queryInput },
+    (args, ctx) =>
+      run(TOOL_NAMES.query, ctx, queryResultOutput, (svc) => {
+        const input: QueryInput = defined({
+          text: args.query,
+          tags: args.tags,
+          agent: args.agent,
+          workspace: args.workspace,
+          kind: args.kind,
+          since: args.since,
+          until: args.until,
+          limit: args.limit,
+          cursor: args.cursor,
+        });
+        return svc.query(input);
+      }),
+  );
+  server.registerTool(
+    TOOL_NAMES.retrieve,
+    { ...describe(TOOL_NAMES.retrieve, retrieveResultOutput), inputSchema: retrieveInput },
+    (args, ctx) =>
+      run(TOOL_NAMES.retrieve, ctx, retrieveResultOutput, (svc) => svc.retrieve(args.pointer)),
+  );
+  server.registerTool(
+    TOOL_NAMES.estimate,
+    { ...describe(TOOL_NAMES.estimate, estimateResultOutput), inputSchema: estimateInput },
+    (args, ctx) =>
+      run(TOOL_NAMES.estimate, ctx, estimateResultOutput, (svc) =>
+        svc.estimate(defined({
+          bytes: args.bytes,
+          redundancy: args.redundancy,
+          lume_price: args.lume_price,
+          currency: args.currency,
+        }))),
+  );
+
+  return server;
+}
+
+/**
+ * Creates the MCP server object (the SDK's `McpServer`) with the five memory tools:
+ * `store_session_to_cascade`, `remember`, `query_cascade_memories`,
+ * `retrieve_session_from_cascade` and `estimate_storage_cost`.
+ *
+ * `getService` is called lazily, on the first tool call, so discovery and `tools/list` work even
+ * when the service cannot open (e.g. no key configured); a tool call then fails as an `isError`
+ * result carrying the error's code and hint. The first successful open is cached; a failed open
+ * is retried on the next call. The caller owns the service and closes it.
+ */
+export function createMcpServer(
+  getService: () => Promise<MemoryService>,
+  options: McpServerOptions,
+): McpServer {
+  return buildServer(getService, options);
+}
+
+/**
+ * Wraps a transport to learn when it closes, without disturbing the SDK's own `onclose` (the SDK
+ * entry owns the transport and sets its callbacks).
+ */
+class ClosingTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: Transport["onmessage"];
+  readonly #inner: Transport;
+  readonly #closed: () => void;
+
+  constructor(inner: Transport, closed: () => void) {
+    this.#inner = inner;
+    this.#closed = closed;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#inner.sessionId;
+  }
+
+  start(): Promise<void> {
+    this.#inner.onmessage = (message, extra) => this.onmessage?.(message, extra);
+    this.#inner.onerror = (error) => this.onerror?.(error);
+    this.#inner.onclose = () => {
+      try {
+        this.onclose?.();
+      } finally {
+        this.#closed();
+      }
+    };
+    return this.#inner.start();
+  }
+
+  send(...args: Parameters<Transport["send"]>): Promise<void> {
+    return this.#inner.send(...args);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  setProtocolVersion(version: string): void {
+    this.#inner.setProtocolVersion?.(version);
+  }
+}
+
+/**
+ * Serves MCP over stdio (or `options.transport`) until the input ends, then resolves. Serves
+ * both the 2026-07-28 `server/discover` opening and legacy `initialize` clients. Tool calls still
+ * running at end of input get `drainTimeoutMs` to finish, so the caller can then close the
+ * service safely. The service is opened at most once (see {@link createMcpServer}).
+ */
+export function serveStdio(
+  getService: () => Promise<MemoryService>,
+  options: ServeStdioOptions,
+): Promise<void> {
+  const log = options.log ?? (() => {});
+  const service = lazyService(getService);
+  const inFlight = new InFlight();
+  const drainTimeoutMs = options.drainTimeoutMs ?? 5000;
+  return new Promise<void>((resolve) => {
+    let ended = false;
+    const onEnd = () => {
+      if (ended) return;
+      ended = true;
+      inFlight.drain(drainTimeoutMs).then((finished) => {
+        if (!finished) log("mcp: input ended with tool calls still running; not waiting longer");
+        resolve();
+      });
+    };
+    const transport = new ClosingTransport(
+      options.transport ?? new StdioServerTransport(),
+      onEnd,
+    );
+    sdkServeStdio(() => buildServer(service, options, inFlight), {
+      transport,
+      onerror: (error) => {
+        // A malformed line's parse error may quote the line itself: never log its text.
+        const what = error instanceof SyntaxError
+          ? "a malformed message from the client was discarded"
+          : `${error.name}: ${error.message}`;
+        log(`mcp: ${what}`);
+      },
+    });
+  });
+}
