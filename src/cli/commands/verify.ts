@@ -1,0 +1,25 @@
+/**
+ * `lumera-memory verify`: every index row has its blob, every blob hashes to its pointer, and with
+ * `--read-data` every blob decrypts and authenticates.
+ *
+ * @module
+ */
+
+import { ExitCode } from "../../errors.ts";
+import { type CliContext, withService } from "../context.ts";
+import { writeJson, writeLines } from "../output.ts";
+
+/** Runs `verify`; exits 6 (integrity) when any problem is found, orphans included. */
+export async function verifyCommand(ctx: CliContext, readData: boolean): Promise<number> {
+  const r = await withService(ctx, (s) => s.verify({ readData }));
+  if (ctx.json) writeJson(r);
+  else {
+    writeLines([
+      `Checked ${r.checked} memories${readData ? `, decrypted ${r.read_data}` : ""}: ${
+        r.ok ? "all intact." : `${r.problems.length} problem(s):`
+      }`,
+      ...r.problems.map((p) => `  ${p.kind.padEnd(13)} ${p.pointer}  ${p.message}`),
+    ]);
+  }
+  return r.ok ? ExitCode.ok : ExitCode.integrity;
+}

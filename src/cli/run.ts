@@ -1,0 +1,187 @@
+/**
+ * The CLI adapter: argv → command → exit code. Parses arguments (commander), calls the service,
+ * renders output; no business rule lives here.
+ *
+ * @module
+ */
+
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { errorToJson, ExitCode, toLumeraError } from "../errors.ts";
+import { logDebugError, logLine } from "../log.ts";
+import { VERSION } from "../version.ts";
+import type { CliContext } from "./context.ts";
+import { writeJson, writeStdout } from "./output.ts";
+import { demoCommand } from "./commands/demo.ts";
+import { estimateCommand } from "./commands/estimate.ts";
+import { initCommand } from "./commands/init.ts";
+import { queryCommand } from "./commands/query.ts";
+import { retrieveCommand } from "./commands/retrieve.ts";
+import { scanCommand } from "./commands/scan.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { storeCommand } from "./commands/store.ts";
+import { verifyCommand } from "./commands/verify.ts";
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function wholeNumber(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(`${name} must be a number of 0 or more`);
+    }
+    return n;
+  };
+}
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 ok, 1 internal, 2 usage, 3 refused (secret found), 4 key problem,
+5 not found, 6 integrity failure.`;
+
+/** Builds the command tree. `run` receives each command's outcome (its exit code). */
+function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => CliContext) {
+  const program = new Command("lumera-memory")
+    .description(
+      "Encrypted, secret-refusing memory for coding agents: archive sessions and notes, search them locally.",
+    )
+    .version(VERSION, "-V, --version")
+    .option("--home <dir>", "data home (default: $LUMERA_MEMORY_HOME or the platform data dir)")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => writeStdout(s),
+      writeErr: (s) => logLine(s.trimEnd()),
+    });
+
+  const json = () => new Option("--json", "machine-readable JSON on stdout");
+  const act =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number> | number) => async (...args: A) =>
+      setExit(await fn(...args));
+
+  program.command("init")
+    .description("create the data home and a key file (0600); explains how to back it up")
+    .addOption(json())
+    .action(act(async (_o, cmd: Command) => await initCommand(ctxOf(cmd))));
+
+  program.command("store")
+    .description("scan, encrypt and store one session or record (refused if it carries a secret)")
+    .option("--file <path>", "a record JSON file (`-` for stdin)")
+    .option("--cm-task <task>", 'store a `cm context "<task>" --json` snapshot')
+    .option("--cass <path>", "store a session via `cass export <path> --format json`")
+    .option("--workspace <dir>", "workspace for --cm-task")
+    .option("--tag <tag>", "add a tag (repeatable)", collect)
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await storeCommand(ctxOf(cmd), o)));
+
+  program.command("query")
+    .description("search stored memories in the local index (full text, tags, time, agent)")
+    .argument("[words...]", "free text; quotes and operators are treated as plain words")
+    .option("--tag <tag>", "require an exact tag (repeatable)", collect)
+    .option("--agent <name>", "only memories from this agent/tool (e.g. claude-code, cm)")
+    .option("--workspace <dir>", "only memories of this workspace")
+    .addOption(
+      new Option("--kind <kind>", "only this kind").choices(["session", "note", "context"]),
+    )
+    .option("--since <date>", "only memories at or after this ISO date/time")
+    .option("--until <date>", "only memories before this ISO date/time")
+    .option("--limit <n>", "results per page (1-100, default 10)", wholeNumber("--limit", 1, 100))
+    .option("--cursor <cursor>", "the next page, from a previous result")
+    .addOption(json())
+    .action(
+      act(async (words: string[], o, cmd: Command) => await queryCommand(ctxOf(cmd), words, o)),
+    );
+
+  program.command("retrieve")
+    .description("fetch one memory, check its hash and authentication, and print it")
+    .argument("<pointer>", "cascade://<64 hex>, as printed by store or query")
+    .addOption(json())
+    .action(
+      act(async (pointer: string, _o, cmd: Command) => await retrieveCommand(ctxOf(cmd), pointer)),
+    );
+
+  program.command("estimate")
+    .description("one-time Lumera Cascade fee for storing a number of bytes")
+    .requiredOption("--bytes <n>", "bytes to store", wholeNumber("--bytes", 0, 2 ** 40))
+    .option(
+      "--redundancy <n>",
+      "accepted for compatibility; Cascade does not bill per copy",
+      positiveNumber("--redundancy"),
+    )
+    .option(
+      "--lume-price <price>",
+      "price of 1 LUME, for a fiat figure",
+      positiveNumber("--lume-price"),
+    )
+    .option("--currency <code>", "currency of --lume-price", "USD")
+    .addOption(json())
+    .action(act((o, cmd: Command) => estimateCommand(ctxOf(cmd), o)));
+
+  program.command("scan")
+    .description(
+      "check text for secrets and personal data: exit 0 if clean, 3 if a store would be refused",
+    )
+    .argument("[files...]", "files to scan (default or `-`: stdin)")
+    .addOption(json())
+    .action(act(async (files: string[], _o, cmd: Command) => await scanCommand(ctxOf(cmd), files)));
+
+  program.command("verify")
+    .description("check every memory: blob present, hash intact; --read-data also decrypts each")
+    .option("--read-data", "decrypt and authenticate every blob")
+    .addOption(json())
+    .action(
+      act(async (o: { readData?: boolean }, cmd: Command) =>
+        await verifyCommand(ctxOf(cmd), o.readData === true)
+      ),
+    );
+
+  program.command("serve")
+    .description("run the MCP server on stdio (for Claude Code, Codex, Cursor…)")
+    .action(act(async (_o, cmd: Command) => await serveCommand(ctxOf(cmd))));
+
+  program.command("demo")
+    .description("run the whole flow on the bundled example sessions in a throwaway home")
+    .option("--keep", "keep the demo home afterwards")
+    .addOption(json())
+    .action(act(async (o: { keep?: boolean }, cmd: Command) => await demoCommand(ctxOf(cmd), o)));
+
+  return program;
+}
+
+/** Runs the CLI with `args` (without the program name) and returns the exit code. */
+export async function runCli(args: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let wantsJson = false;
+  const ctxOf = (cmd: Command): CliContext => {
+    const opts = cmd.optsWithGlobals() as { json?: boolean; home?: string };
+    wantsJson = opts.json === true;
+    return { json: wantsJson, home: opts.home };
+  };
+  const program = buildProgram((code) => (exitCode = code), ctxOf);
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; any parse problem is a usage error (commander printed it).
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const e = toLumeraError(err);
+    if (e.code === "INTERNAL") logDebugError(err);
+    if (wantsJson) writeJson({ error: errorToJson(e) });
+    logLine(`error [${e.code}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}`);
+    return e.exitCode;
+  }
+}
