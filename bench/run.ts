@@ -1,0 +1,225 @@
+/**
+ * Benchmarks for the foundation's targets, measured in one run on this machine:
+ *  - store of a 1 MiB session (in process: normalize → scan → seal → put → index), target ≤ 50 ms;
+ *  - query over 10,000 memories (text + filters), p50 target ≤ 5 ms;
+ *  - MCP server start to first response (`serve` spawned under its documented flags), target
+ *    ≤ 300 ms, printed with the ratio to a bare Deno process answering one line (the floor).
+ *
+ * Run: `deno task bench` (add `--quick` for a smaller, faster run).
+ *
+ * @module
+ */
+
+import { openMemoryService } from "../src/service/memory_service.ts";
+import { ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+
+const quick = Deno.args.includes("--quick");
+const N_MEMORIES = quick ? 2_000 : 10_000;
+const encoder = new TextEncoder();
+
+function out(line: string): void {
+  Deno.stdout.writeSync(encoder.encode(line + "\n"));
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const WORDS = (
+  "login race refresh token session cache invalidation migration column index postgres sqlite " +
+  "flaky test retry timeout deadlock mutex queue worker rate limiter bucket tenant redis deploy " +
+  "rollback feature flag parser lexer grammar benchmark profile allocation leak memory handler " +
+  "router middleware schema validation error boundary render hydration bundle import cycle"
+).split(" ");
+
+function sentence(rand: () => number, n: number): string {
+  const w: string[] = [];
+  for (let i = 0; i < n; i++) w.push(WORDS[Math.floor(rand() * WORDS.length)]);
+  return w.join(" ") + ".";
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function session(i: number, targetBytes: number, rand: () => number) {
+  const messages = [];
+  let size = 0;
+  let m = 0;
+  while (size < targetBytes) {
+    const text = `Step ${m}: ${sentence(rand, 40)} I checked src/module_${m % 17}.ts line ${
+      m * 7
+    }.`;
+    messages.push({ role: m % 2 ? "assistant" : "user", text });
+    size += text.length + 40;
+    m++;
+  }
+  return {
+    session_id: `bench-${i}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    tool_name: ["claude-code", "codex", "gemini"][i % 3],
+    success: i % 5 !== 0,
+    summary: sentence(rand, 12),
+    title: sentence(rand, 6),
+    tags: [["auth", "bugfix"], ["db"], ["perf", "test"], ["infra"]][i % 4],
+    workspace: `/work/project-${i % 5}`,
+    messages,
+  };
+}
+
+async function benchStore(home: string, keyHex: string) {
+  const service = await openMemoryService({
+    home,
+    env: (n) => (n === "LUMERA_MEMORY_KEY" ? keyHex : undefined),
+  });
+  const rand = rng(7);
+  const times: number[] = [];
+  const runs = quick ? 8 : 20;
+  for (let i = 0; i < runs + 2; i++) {
+    const record = session(1_000_000 + i, 1024 * 1024, rand);
+    const t = performance.now();
+    await service.store({ kind: "record", record });
+    if (i >= 2) times.push(performance.now() - t); // two warm-up runs
+  }
+  service.close();
+  return times;
+}
+
+async function benchQuery(home: string, keyHex: string) {
+  const service = await openMemoryService({
+    home,
+    env: (n) => (n === "LUMERA_MEMORY_KEY" ? keyHex : undefined),
+  });
+  const rand = rng(42);
+  const fill = performance.now();
+  for (let i = 0; i < N_MEMORIES; i++) {
+    await service.store({
+      kind: "record",
+      record: session(i, 2_000 + Math.floor(rand() * 4_000), rand),
+    });
+  }
+  const fillMs = performance.now() - fill;
+  const queries = [
+    { text: "login race" },
+    { text: "flaky test timeout", limit: 10 },
+    { text: "migration postgres column", tags: ["db"] },
+    { text: "rate limiter redis", agent: "codex" },
+    { tags: ["auth"], limit: 20 },
+    { text: "deadlock", since: "2026-01-03" },
+    { text: '"unbalanced (quote* NEAR' },
+    { text: "memory leak profile allocation handler router" },
+  ];
+  const times: number[] = [];
+  for (let r = 0; r < (quick ? 25 : 60); r++) {
+    for (const q of queries) {
+      const t = performance.now();
+      service.query(q);
+      times.push(performance.now() - t);
+    }
+  }
+  service.close();
+  return { times, fillMs };
+}
+
+async function firstResponseMs(args: string[], env: Record<string, string>): Promise<number> {
+  const t = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(encoder.encode(
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bench", version: "0" },
+      },
+    }) + "\n",
+  ));
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  const ms = performance.now() - t;
+  if (!value || !new TextDecoder().decode(value).includes('"id":1')) throw new Error("no response");
+  reader.releaseLock();
+  await w.close();
+  await child.stdout.cancel();
+  await child.status;
+  return ms;
+}
+
+async function benchServerStart(home: string, keyHex: string) {
+  const env = {
+    LUMERA_MEMORY_HOME: home,
+    LUMERA_MEMORY_KEY: keyHex,
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "",
+  };
+  const floorScript = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(
+    floorScript,
+    `const r = Deno.stdin.readable.getReader(); await r.read();
+     Deno.stdout.writeSync(new TextEncoder().encode('{"jsonrpc":"2.0","id":1,"result":{}}\\n'));`,
+  );
+  const serve: number[] = [];
+  const floor: number[] = [];
+  const runs = quick ? 3 : 7;
+  for (let i = 0; i < runs + 1; i++) {
+    const s = await firstResponseMs(["run", "--quiet", ...serveFlags(home), MAIN, "serve"], env);
+    const f = await firstResponseMs(["run", "--quiet", ENV_FLAG, floorScript], env);
+    if (i > 0) {
+      serve.push(s);
+      floor.push(f);
+    }
+  }
+  await Deno.remove(floorScript);
+  return { serve, floor };
+}
+
+const home = await Deno.makeTempDir({ prefix: "lumera-memory-bench-" });
+const keyHex = Array.from(
+  crypto.getRandomValues(new Uint8Array(32)),
+  (b) => b.toString(16).padStart(2, "0"),
+).join("");
+try {
+  out(
+    `lumera-memory bench (${
+      quick ? "quick" : "full"
+    }), deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores`,
+  );
+  const store = await benchStore(`${home}/store`, keyHex);
+  out(
+    `store 1 MiB session     p50 ${pct(store, 50).toFixed(1)} ms  p99 ${
+      pct(store, 99).toFixed(1)
+    } ms  (target p50 ≤ 50 ms) ${pct(store, 50) <= 50 ? "OK" : "MISS"}`,
+  );
+  const { times, fillMs } = await benchQuery(`${home}/query`, keyHex);
+  out(
+    `fill ${N_MEMORIES} memories      ${(fillMs / 1000).toFixed(1)} s (${
+      (fillMs / N_MEMORIES).toFixed(2)
+    } ms per store of a 2-6 KiB session)`,
+  );
+  out(
+    `query at ${N_MEMORIES}        p50 ${pct(times, 50).toFixed(2)} ms  p99 ${
+      pct(times, 99).toFixed(2)
+    } ms  (target p50 ≤ 5 ms) ${pct(times, 50) <= 5 ? "OK" : "MISS"}`,
+  );
+  const { serve, floor } = await benchServerStart(`${home}/query`, keyHex);
+  const s50 = pct(serve, 50);
+  const f50 = pct(floor, 50);
+  out(
+    `server start → 1st resp p50 ${s50.toFixed(0)} ms  (bare deno floor ${
+      f50.toFixed(0)
+    } ms, ratio ${(s50 / f50).toFixed(2)}x) (target ≤ 300 ms) ${s50 <= 300 ? "OK" : "MISS"}`,
+  );
+} finally {
+  await Deno.remove(home, { recursive: true });
+}
