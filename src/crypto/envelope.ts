@@ -59,7 +59,7 @@ export async function seal(
   options: SealOptions = {},
 ): Promise<Uint8Array> {
   const compression = options.compress === false ? Compression.none : Compression.deflateRaw;
-  const body = compression === Compression.deflateRaw ? await deflate(plaintext) : plaintext;
+  const body = compression === Compression.deflateRaw ? deflate(plaintext) : plaintext;
   const header = new Uint8Array(HEADER_BYTES);
   header.set(MAGIC, 0);
   header[4] = ENVELOPE_VERSION;
@@ -163,5 +163,5 @@ export async function open(
     }
     return body;
   }
-  return await inflate(body, maxPlaintextBytes);
+  return inflate(body, maxPlaintextBytes);
 }
