@@ -277,12 +277,9 @@ export class MemoryIndex {
       where.push("m.ts_ms < ?");
       params.push(parseTime(input.until, "until"));
     }
-    if (tags.length > 0) {
-      where.push(
-        `m.id IN (SELECT memory_id FROM tags WHERE tag IN (${tags.map(() => "?").join(",")})
-          GROUP BY memory_id HAVING count(*) = ?)`,
-      );
-      params.push(...tags, tags.length);
+    for (const tag of tags) {
+      where.push("EXISTS (SELECT 1 FROM tags t WHERE t.tag = ? AND t.memory_id = m.id)");
+      params.push(tag);
     }
 
     const terms = queryTerms(text);
@@ -325,12 +322,24 @@ export class MemoryIndex {
         ...params,
       ) as { n: number }).n;
       if (total === 0 && mode === "all" && terms.length > 1) continue;
-      const rows = this.#db.prepare(
-        `SELECT ${columns},
-           snippet(memories_fts, -1, '[', ']', '…', ${SNIPPET_TOKENS}) AS snippet,
-           bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
+      // Rank first, over ids only; snippets and tags are computed for the page's rows alone.
+      const page = this.#db.prepare(
+        `SELECT m.id AS id, bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
          FROM ${from} WHERE ${filter} ORDER BY rank, m.id LIMIT ? OFFSET ?`,
-      ).all(match, ...params, limit, offset) as unknown as HitRow[];
+      ).all(match, ...params, limit, offset) as unknown as { id: number; rank: number }[];
+      if (page.length === 0) return { ...this.#page([], total, offset, limit, fp), match: mode };
+      const details = this.#db.prepare(
+        `SELECT ${columns},
+           snippet(memories_fts, -1, '[', ']', '…', ${SNIPPET_TOKENS}) AS snippet
+         FROM ${from} WHERE memories_fts MATCH ? AND memories_fts.rowid IN (${
+          page.map(() => "?").join(",")
+        })`,
+      ).all(match, ...page.map((p) => p.id)) as unknown as HitRow[];
+      const byId = new Map(details.map((d) => [d.id, d]));
+      const rows = page.flatMap((p) => {
+        const d = byId.get(p.id);
+        return d ? [{ ...d, rank: p.rank }] : [];
+      });
       return { ...this.#page(rows, total, offset, limit, fp), match: mode };
     }
     return { hits: [], total: 0 };
