@@ -113,7 +113,16 @@ function str(v: unknown, path: string, max: number, required: boolean): string |
     return undefined;
   }
   if (typeof v !== "string") fail(path, `must be a string, got ${typeOf(v)}`);
-  if (v.length > max) fail(path, `is too long (${v.length} characters, limit ${max})`);
+  if (v.length > max) {
+    if (max >= MAX_RECORD_BYTES) {
+      throw new LumeraError(
+        "TOO_LARGE",
+        `record field ${path} is ${v.length} characters; a record may hold at most ${MAX_RECORD_BYTES} bytes (8 MiB)`,
+        { hint: "store a smaller record, e.g. split a long session into parts" },
+      );
+    }
+    fail(path, `is too long (${v.length} characters, limit ${max})`);
+  }
   return v;
 }
 
@@ -142,6 +151,7 @@ export function normalizeTags(v: unknown, path = "tags"): string[] {
     if (n.length > MAX_TAG_LENGTH) {
       fail(`${path}[${i}]`, `is longer than ${MAX_TAG_LENGTH} characters`);
     }
+    // deno-lint-ignore no-control-regex -- rejecting control characters is the point
     if (/[\u0000-\u001f\u007f]/.test(n)) fail(`${path}[${i}]`, "contains control characters");
     out.add(n);
   });

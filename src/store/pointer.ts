@@ -26,6 +26,7 @@ export function parsePointer(pointer: unknown): BlobId {
   }
   const shown = typeof pointer === "string"
     ? `"${pointer.length > 80 ? pointer.slice(0, 80) + "…" : pointer}"`.replace(
+      // deno-lint-ignore no-control-regex -- replacing control characters is the point
       /[\u0000-\u001f\u007f]/g,
       "?",
     )
