@@ -14,11 +14,12 @@
  *   Lower-case identifiers such as `db-credentials` are treated as names, not secrets, and digits
  *   alone (token counts) are never a secret.
  * - Email addresses skip SSH remotes (`git@github.com`, and any `user@host:path` scp target),
- *   user names in URLs (`https://alice@github.com/…`),
- *   no-reply addresses (commit trailers), reserved example domains (RFC 2606/6761) and asset names
- *   such as `icon@2x.png`: these are not personal data.
+ *   user names in URLs (`https://alice@github.com/…`), no-reply addresses (commit trailers),
+ *   reserved or placeholder domains (RFC 2606/6761, `domain.com`, `test.com`) and asset names such
+ *   as `icon@2x.png`: these are not personal data.
  * - Card numbers must pass Luhn and start with a known IIN (Visa, Mastercard, Amex, Discover).
- * - URL passwords that are well-known defaults (`postgres`, `root`, `password`, …) are not flagged.
+ * - URL passwords that are well-known defaults (`postgres`, `root`, `password`, …), or whose host is
+ *   a reserved example domain, are not flagged.
  * - AWS's documented example keys (ending in `EXAMPLE`/`EXAMPLEKEY`) are not flagged.
  *
  * @module
@@ -137,6 +138,15 @@ const PLACEHOLDER_PARTS: readonly string[] = [
   "yourtoken",
   "yoursecret",
   "yourpass",
+  "mytoken",
+  "my_token",
+  "my-token",
+  "mysecret",
+  "my_secret",
+  "my-secret",
+  "mypassword",
+  "my_password",
+  "my-password",
   "example",
   "placeholder",
   "dummy",
@@ -166,11 +176,14 @@ const PLACEHOLDER_PARTS: readonly string[] = [
   "keyring",
 ];
 
-/** A dotted member chain (`self.token`, `config.api.key!`) or a call/index (`getToken(`). */
+/**
+ * A dotted member chain (`self.token`, `config.api.key!`) or a call/index (`getToken(`,
+ * `env["X"]`). Values containing a call (`a+len(b)`) are caught separately.
+ */
 const CODE_REFERENCE =
   /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)[A-Za-z_$][\w$]*)+[!?;]*|[A-Za-z_$][\w$.]*\s*[([].*)$/;
-/** Words in CamelCase (`AccessTokenProvider`): a type or class name. */
-const CAMEL_WORDS = /^(?:[A-Z][a-z]{2,})+$/;
+/** Words in camelCase or PascalCase (`includeCredentials`, `AccessTokenProvider`): code names. */
+const CAMEL_WORDS = /^_*(?:[a-z]+|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+$/;
 
 /**
  * True when `value` is a placeholder, a masked value, a default, an environment or template
@@ -180,7 +193,8 @@ export function isPlaceholder(value: string): boolean {
   const v = value.toLowerCase();
   if (DEFAULT_VALUES.has(v)) return true;
   if (/^(.)\1*$/.test(v)) return true;
-  if (/^[$%@&]/.test(value)) return true;
+  if (/^[$%@&(\[{:]/.test(value)) return true;
+  if (/[A-Za-z0-9_]\(/.test(value)) return true;
   for (const p of PLACEHOLDER_PARTS) if (v.includes(p)) return true;
   if (CODE_REFERENCE.test(value)) return true;
   return false;
@@ -204,7 +218,7 @@ export function looksLikeSecretValue(raw: string): boolean {
   const n = value.length;
   if (n < 8 || n > 4096) return false;
   if (/^\d+$/.test(value)) return false;
-  if (isPlaceholder(value) || isPathLike(value)) return false;
+  if (isPlaceholder(raw) || isPlaceholder(value) || isPathLike(value)) return false;
   const h = shannonEntropy(value);
   if (h < (n < 16 ? 2.5 : 3.0)) return false;
   const hasDigit = /\d/.test(value);
@@ -238,13 +252,11 @@ function authCredential(value: string): boolean {
 }
 
 function urlPassword(value: string): boolean {
-  if (value.length === 0) return false;
-  if (DEFAULT_VALUES.has(value.toLowerCase())) return false;
-  return !isPlaceholder(value);
+  return value.length > 0 && !isPlaceholder(value);
 }
 
 function mysqlPassword(value: string): boolean {
-  return value.length >= 4 && !DEFAULT_VALUES.has(value.toLowerCase()) && !isPlaceholder(value);
+  return value.length >= 4 && !isPlaceholder(value);
 }
 
 function mnemonic(value: string): boolean {
@@ -254,7 +266,7 @@ function mnemonic(value: string): boolean {
 
 /** Reserved or non-personal email domains (RFC 2606 / 6761 and asset-name look-alikes). */
 const EMAIL_SKIP_DOMAIN =
-  /(?:^|\.)(?:example\.(?:com|org|net)|[^.]+\.(?:example|test|invalid|localhost|local|internal)|users\.noreply\.github\.com)$|\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|avif|js|mjs|cjs|jsx|ts|tsx|json|css|scss|less|html?|txt|lock|ya?ml|toml|map|wasm|pdf|zip|gz|tgz|mp[34]|mov|woff2?|ttf|otf)$/i;
+  /(?:^|\.)(?:(?:example|domain|yourdomain|test)\.(?:com|org|net)|[^.]+\.(?:example|test|invalid|localhost|local|internal)|users\.noreply\.github\.com)$|\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|avif|js|mjs|cjs|jsx|ts|tsx|json|css|scss|less|html?|txt|lock|ya?ml|toml|map|wasm|pdf|zip|gz|tgz|mp[34]|mov|woff2?|ttf|otf)$/i;
 
 function personalEmail(value: string): boolean {
   const at = value.lastIndexOf("@");
@@ -289,7 +301,7 @@ export function isPaymentCard(value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 
 /** Separator between a name and its value: `=`, `:`, `:=`, `=>`, with optional quotes. */
-const SEP = String.raw`\\?["'\]]{0,2}[ \t]{0,5}(?::=|=>|[:=])(?!=)[ \t]{0,5}\\?["'\`]?`;
+const SEP = String.raw`\\?["'\]]{0,2}[ \t]{0,5}(?::=|=>|[:=])(?![=:])[ \t]{0,5}\\?["'\`]?`;
 
 /** Names that hold secrets in generic assignments. */
 const GENERIC_NAME = String.raw`(?:pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|` +
@@ -478,7 +490,7 @@ export const RULES: readonly Rule[] = [
     group: "secret",
     keywords: ["://"],
     pattern:
-      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{1,256}:([^\s\/?#@"'`<>\\]{1,256})@[A-Za-z0-9[]/g,
+      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{1,256}:([^\s\/?#@"'`<>\\]{1,256})@(?!(?:[\w-]+\.)*example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
     secretGroup: 1,
     validate: urlPassword,
     priority: PRIORITY_STRUCTURAL,

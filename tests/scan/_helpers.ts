@@ -1,0 +1,50 @@
+/**
+ * Test helpers for the scanner: secrets are assembled at run time from harmless pieces, so no
+ * realistic secret is ever committed, and leak checks never print the secret.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import type { Finding } from "../../src/scan/types.ts";
+
+/** A fake GitHub classic token: `ghp_` + 36 alphanumerics. */
+export function fakeGithubToken(prefix = "ghp_"): string {
+  return prefix + "Q7w" + "E9r".repeat(11);
+}
+
+/** A fake PEM private key block with real newlines. */
+export function fakePem(kind = "RSA PRIVATE KEY"): string {
+  const line = "Mn" + "Qz7Kp2Xw".repeat(8).slice(0, 62);
+  return `-----BEGIN ${kind}-----\n${line}\n${line}\n${"Vb3d".repeat(5)}==\n-----END ${kind}-----`;
+}
+
+/** The part of a secret that must never appear, with a known non-secret prefix removed. */
+function secretPart(secret: string, knownPrefix: string): string {
+  return secret.startsWith(knownPrefix) ? secret.slice(knownPrefix.length) : secret;
+}
+
+/**
+ * Asserts that no 6-character window of `secret` (after its known, non-secret prefix) appears in
+ * the findings' JSON. The assertion message never includes the secret.
+ */
+export function assertNoLeak(
+  findings: readonly Finding[],
+  secret: string,
+  label: string,
+  knownPrefix = "",
+): void {
+  const json = JSON.stringify(findings);
+  assert.ok(!json.includes(secret), `findings for ${label} contain the whole secret`);
+  const part = secretPart(secret, knownPrefix);
+  for (let i = 0; i + 6 <= part.length; i++) {
+    if (json.includes(part.slice(i, i + 6))) {
+      assert.fail(`findings for ${label} contain a piece of the secret at offset ${i}`);
+    }
+  }
+}
+
+/** The rule ids of some findings, in order. */
+export function ruleIds(findings: readonly Finding[]): string[] {
+  return findings.map((f) => f.rule);
+}
