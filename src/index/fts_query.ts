@@ -9,11 +9,27 @@
 /** Most words a query uses; the rest are ignored. */
 export const MAX_QUERY_TERMS = 32;
 
-/** Extracts the searchable words of `text` (letters, digits, underscore), lowercased. */
+/**
+ * English function words dropped from queries when other words remain: agents ask in sentences
+ * ("how did we fix the login race"), and these words match nearly every memory, which costs time
+ * and dilutes ranking.
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  ("a an and are as at be but by did do does for from had has have how i if in into is it its " +
+    "me my of on or our so that the their them then there these they this to was we were what " +
+    "when where which who why will with you your")
+    .split(" "),
+);
+
+/**
+ * Extracts the searchable words of `text` (letters, digits, underscore), lowercased, without
+ * duplicates; stopwords are dropped unless nothing else is left.
+ */
 export function queryTerms(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
   const unique = [...new Set(words)];
-  return unique.slice(0, MAX_QUERY_TERMS);
+  const content = unique.filter((w) => !STOPWORDS.has(w));
+  return (content.length > 0 ? content : unique).slice(0, MAX_QUERY_TERMS);
 }
 
 /**
