@@ -26,22 +26,62 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-const WORDS = (
+// A Zipf-distributed vocabulary (exponent 1.0 over 20,000 words) like real text: a few words are
+// everywhere, most are rare. Searches use mid-frequency words, as people and agents do.
+const COMMON = (
+  "the a to of and in is it that for we i this on with be as not are was you have but at or " +
+  "from by so if can will do error test file function run fix code line call return value " +
   "login race refresh token session cache invalidation migration column index postgres sqlite " +
-  "flaky test retry timeout deadlock mutex queue worker rate limiter bucket tenant redis deploy " +
-  "rollback feature flag parser lexer grammar benchmark profile allocation leak memory handler " +
-  "router middleware schema validation error boundary render hydration bundle import cycle"
+  "flaky retry timeout deadlock mutex queue worker rate limiter bucket tenant redis deploy"
 ).split(" ");
-
-function sentence(rand: () => number, n: number): string {
-  const w: string[] = [];
-  for (let i = 0; i < n; i++) w.push(WORDS[Math.floor(rand() * WORDS.length)]);
-  return w.join(" ") + ".";
-}
+const SYLLABLES = "ka ro mi te su na lo vi de pa ze bu fi gor lin tar mex qua sol dra pen vur cho"
+  .split(" ");
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const VOCAB: string[] = (() => {
+  const r = rng(1);
+  const words = [...COMMON];
+  const seen = new Set(words);
+  while (words.length < 20_000) {
+    let w = "";
+    const n = 2 + Math.floor(r() * 3);
+    for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(r() * SYLLABLES.length)];
+    if (!seen.has(w)) {
+      seen.add(w);
+      words.push(w);
+    }
+  }
+  return words;
+})();
+
+const ZIPF_CDF: Float64Array = (() => {
+  const cdf = new Float64Array(VOCAB.length);
+  let sum = 0;
+  for (let i = 0; i < VOCAB.length; i++) cdf[i] = sum += 1 / (i + 1);
+  for (let i = 0; i < cdf.length; i++) cdf[i] /= sum;
+  return cdf;
+})();
+
+function zipfWord(rand: () => number): string {
+  const x = rand();
+  let lo = 0;
+  let hi = ZIPF_CDF.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ZIPF_CDF[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return VOCAB[lo];
+}
+
+function sentence(rand: () => number, n: number): string {
+  const w: string[] = [];
+  for (let i = 0; i < n; i++) w.push(zipfWord(rand));
+  return w.join(" ") + ".";
 }
 
 function session(i: number, targetBytes: number, rand: () => number) {
@@ -103,13 +143,15 @@ async function benchQuery(home: string, keyHex: string) {
   const fillMs = performance.now() - fill;
   const queries = [
     { text: "login race" },
-    { text: "flaky test timeout", limit: 10 },
-    { text: "migration postgres column", tags: ["db"] },
+    { text: "flaky retry timeout", limit: 10 },
+    { text: `${VOCAB[120]} ${VOCAB[400]}` },
+    { text: `${VOCAB[900]}`, tags: ["db"] },
     { text: "rate limiter redis", agent: "codex" },
     { tags: ["auth"], limit: 20 },
-    { text: "deadlock", since: "2026-01-03" },
+    { text: `how did we fix the ${VOCAB[300]} deadlock`, since: "2026-01-03" },
     { text: '"unbalanced (quote* NEAR' },
-    { text: "memory leak profile allocation handler router" },
+    { text: `${VOCAB[2000]} ${VOCAB[2500]} ${VOCAB[3000]}` },
+    { workspace: "/work/project-2", limit: 10 },
   ];
   const times: number[] = [];
   for (let r = 0; r < (quick ? 25 : 60); r++) {
