@@ -215,20 +215,8 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/**
- * Scans one string. Findings point at the start of each secret value: `line` and `column` are
- * 1-based within `text` (matches found in the JSON-unescaped view are mapped back to where their
- * escaped form starts in `text`). Sorted by position; each secret reported once.
- *
- * @param text the text to scan
- * @param path the field path to report (default `(text)`)
- * @param rules the rule table (default {@link RULES})
- */
-export function scanText(
-  text: string,
-  path: string = DEFAULT_TEXT_PATH,
-  rules: readonly Rule[] = RULES,
-): Finding[] {
+/** Finds, de-duplicates and orders candidate matches in one string (raw and unescaped views). */
+function candidatesIn(text: string, rules: readonly Rule[]): Candidate[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
   collect(text, rules, undefined, candidates);
@@ -243,16 +231,21 @@ export function scanText(
     view = decoded.text;
     collect(view, rules, map, candidates);
   }
-
   if (candidates.length === 0) return [];
-  const kept = dedupe(candidates).sort((a, b) => a.at - b.at || a.order - b.order);
+  return dedupe(candidates).sort((a, b) => a.at - b.at || a.order - b.order);
+}
+
+/** Turns candidates (positions relative to `text` minus `offset`) into findings for `path`. */
+function toFindings(text: string, path: string, kept: Candidate[], offset = 0): Finding[] {
+  if (kept.length === 0) return [];
   const starts = lineStarts(text);
   return kept.map((c) => {
+    const at = c.at - offset;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= c.at) lo = mid;
+      if (starts[mid] <= at) lo = mid;
       else hi = mid - 1;
     }
     return {
@@ -260,10 +253,83 @@ export function scanText(
       description: c.rule.description,
       path,
       line: lo + 1,
-      column: c.at - starts[lo] + 1,
+      column: at - starts[lo] + 1,
       preview: c.preview,
     };
   });
+}
+
+/**
+ * Scans one string. Findings point at the start of each secret value: `line` and `column` are
+ * 1-based within `text` (matches found in the JSON-unescaped view are mapped back to where their
+ * escaped form starts in `text`). Sorted by position; each secret reported once.
+ *
+ * @param text the text to scan
+ * @param path the field path to report (default `(text)`)
+ * @param rules the rule table (default {@link RULES})
+ */
+export function scanText(
+  text: string,
+  path: string = DEFAULT_TEXT_PATH,
+  rules: readonly Rule[] = RULES,
+): Finding[] {
+  return toFindings(text, path, candidatesIn(text, rules));
+}
+
+/**
+ * Separates fields when many are scanned as one text. It holds a NUL, which no secret contains,
+ * between line breaks, so line-anchored patterns still see each field start a line.
+ */
+const FIELD_SEPARATOR = "\n\u0000\n";
+
+/**
+ * Scans many fields at once: their texts are joined and scanned in one pass (per-call costs such
+ * as the keyword prefilter are paid once, not per field), and each match is mapped back to its
+ * field. A match that spans a separator belongs to no field: every field it touches is scanned
+ * again on its own, and only those results count for them, so joining never hides or invents a
+ * finding.
+ */
+function scanFields(items: { text: string; path: string }[], rules: readonly Rule[]): Finding[] {
+  const live = items.filter((i) => i.text.length > 0);
+  if (live.length === 0) return [];
+  if (live.length === 1) return scanText(live[0].text, live[0].path, rules);
+  const starts: number[] = [];
+  let pos = 0;
+  for (const item of live) {
+    starts.push(pos);
+    pos += item.text.length + FIELD_SEPARATOR.length;
+  }
+  const joined = live.map((i) => i.text).join(FIELD_SEPARATOR);
+  const fieldAt = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const perField = new Map<number, Candidate[]>();
+  const rescan = new Set<number>();
+  for (const c of candidatesIn(joined, rules)) {
+    const first = fieldAt(c.start);
+    const last = fieldAt(Math.max(c.start, c.end - 1));
+    const fieldEnd = starts[first] + live[first].text.length;
+    if (first !== last || c.end > fieldEnd) {
+      for (let i = first; i <= last; i++) rescan.add(i);
+      continue;
+    }
+    const list = perField.get(first) ?? [];
+    list.push(c);
+    perField.set(first, list);
+  }
+  const out: Finding[] = [];
+  for (const [i, list] of perField) {
+    if (!rescan.has(i)) out.push(...toFindings(live[i].text, live[i].path, list, starts[i]));
+  }
+  for (const i of rescan) out.push(...scanText(live[i].text, live[i].path, rules));
+  return out;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -305,16 +371,26 @@ export function comparePaths(a: string, b: string): number {
  */
 export function scanRecord(record: unknown, rules: readonly Rule[] = RULES): Finding[] {
   const out: Finding[] = [];
+  const fields: { text: string; path: string }[] = [];
+  const keyResults = new Map<string, Finding[]>();
+  const scanKey = (key: string): Finding[] => {
+    let found = keyResults.get(key);
+    if (found === undefined) {
+      found = scanText(key, "", rules);
+      keyResults.set(key, found);
+    }
+    return found;
+  };
   const seen = new WeakSet<object>();
   const stack: { value: unknown; path: string }[] = [{ value: record, path: "" }];
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     const here = path === "" ? ROOT_PATH : path;
     if (typeof value === "string") {
-      out.push(...scanText(value, here, rules));
+      fields.push({ text: value, path: here });
     } else if (typeof value === "number" || typeof value === "bigint") {
       const s = value.toString();
-      if (/^\d{13,}$/.test(s)) out.push(...scanText(s, here, rules));
+      if (/^\d{13,}$/.test(s)) fields.push({ text: s, path: here });
     } else if (typeof value === "object" && value !== null) {
       if (seen.has(value)) continue;
       seen.add(value);
@@ -322,8 +398,9 @@ export function scanRecord(record: unknown, rules: readonly Rule[] = RULES): Fin
         value.forEach((v, i) => stack.push({ value: v, path: `${path}[${i}]` }));
       } else {
         Object.keys(value).forEach((key, n) => {
-          const keyFindings = scanText(key, `${path}[key #${n}] (key)`, rules);
-          out.push(...keyFindings);
+          const keyFindings = scanKey(key);
+          const keyPath = `${path}[key #${n}] (key)`;
+          for (const f of keyFindings) out.push({ ...f, path: keyPath });
           const masked = keyFindings.length > 0 || key.length > MAX_SHOWN_KEY;
           const segment = masked
             ? `${path}[key #${n}]`
@@ -335,6 +412,7 @@ export function scanRecord(record: unknown, rules: readonly Rule[] = RULES): Fin
       }
     }
   }
+  out.push(...scanFields(fields, rules));
   return out.sort((a, b) =>
     comparePaths(a.path, b.path) || a.line - b.line || a.column - b.column ||
     (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)

@@ -178,3 +178,44 @@ Deno.test("scanText and scanRecord accept a custom rule table", () => {
     ],
   );
 });
+
+Deno.test("scanRecord scans fields together but reports exactly what scanning each alone does", () => {
+  const gh = ["ghp", "_", "R4nd0mT0k3nV4lu3".repeat(2), "abcd"].join("");
+  const pem = [
+    "-----BEGIN",
+    " RSA PRIVATE KEY-----\n",
+    "MIIEowIBAAKCAQEA7".repeat(4),
+    "\n-----END RSA PRIVATE KEY-----",
+  ].join("");
+  const fragments = [
+    "plain prose about a login race",
+    `export GH=${gh}`,
+    "password=",
+    "Zq8rT2vX9wLp4sKd",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    pem,
+    "line one\nline two " + gh,
+    "Authorization: Bearer",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVlLTEyMw",
+    "4111 1111 1111",
+    "1111",
+    "",
+  ];
+  let seed = 11;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 40; round++) {
+    const messages = Array.from({ length: 3 + Math.floor(rand() * 8) }, () => ({
+      role: "user",
+      text: fragments[Math.floor(rand() * fragments.length)],
+    }));
+    const record = { summary: fragments[Math.floor(rand() * fragments.length)], messages };
+    const expected = [
+      ...scanText(record.summary, "summary"),
+      ...messages.flatMap((m, i) => scanText(m.text, `messages[${i}].text`)),
+      ...messages.flatMap((m, i) => scanText(m.role, `messages[${i}].role`)),
+    ].map((f) => `${f.path} ${f.line}:${f.column} ${f.rule}`).sort();
+    const actual = scanRecord(record).map((f) => `${f.path} ${f.line}:${f.column} ${f.rule}`)
+      .sort();
+    assert.deepEqual(actual, expected, `round ${round}`);
+  }
+});
