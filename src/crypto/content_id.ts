@@ -10,8 +10,12 @@ import { bytesToHex } from "./hex.ts";
 import type { KeyRing } from "./keys.ts";
 
 /** Computes the keyed content id (64 lowercase hex) of a canonical record. */
-export async function contentId(keys: KeyRing, record: MemoryRecord): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson(record));
-  const mac = await crypto.subtle.sign("HMAC", keys.contentIdKey, bytes);
+export function contentId(keys: KeyRing, record: MemoryRecord): Promise<string> {
+  return contentIdOfBytes(keys, new TextEncoder().encode(canonicalJson(record)));
+}
+
+/** The keyed content id of already-serialized canonical JSON bytes. */
+export async function contentIdOfBytes(keys: KeyRing, canonical: Uint8Array): Promise<string> {
+  const mac = await crypto.subtle.sign("HMAC", keys.contentIdKey, canonical as BufferSource);
   return bytesToHex(new Uint8Array(mac));
 }

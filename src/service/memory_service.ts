@@ -8,7 +8,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { ensurePrivateDir, readEnv, resolveHome } from "../config/home.ts";
 import { LumeraError } from "../errors.ts";
-import { contentId as computeContentId } from "../crypto/content_id.ts";
+import { contentId as computeContentId, contentIdOfBytes } from "../crypto/content_id.ts";
 import { open as openEnvelope, seal } from "../crypto/envelope.ts";
 import { constantTimeEqual, type KeyRing } from "../crypto/keys.ts";
 import { loadKey } from "../crypto/key_file.ts";
@@ -150,8 +150,9 @@ export class LocalMemoryService implements MemoryService {
     const findings = scanRecord(record);
     if (findings.length > 0) throw secretRefusal(findings);
 
-    const recordBytes = new TextEncoder().encode(canonicalJson(record)).byteLength;
-    const contentId = await computeContentId(this.#keys, record);
+    const canonical = new TextEncoder().encode(canonicalJson(record));
+    const recordBytes = canonical.byteLength;
+    const contentId = await contentIdOfBytes(this.#keys, canonical);
     const existing = this.#index.pointerForContent(contentId);
     if (existing !== undefined && await this.#blobs.has(parsePointer(existing))) {
       const stored = this.#index.rowFor(existing);
@@ -168,13 +169,21 @@ export class LocalMemoryService implements MemoryService {
     if (existing !== undefined) this.#index.removePointer(existing); // row without blob: replace
 
     const storedAt = new Date();
-    const payload: SealedPayload = {
-      v: PAYLOAD_VERSION,
-      content_id: contentId,
-      stored_at: storedAt.toISOString(),
-      record,
-    };
-    const envelope = await seal(this.#keys, new TextEncoder().encode(JSON.stringify(payload)));
+    // The payload is {v, content_id, stored_at, record}; the record part reuses the canonical
+    // JSON already serialized for the content id instead of serializing the record again.
+    const head = JSON.stringify(
+      {
+        v: PAYLOAD_VERSION,
+        content_id: contentId,
+        stored_at: storedAt.toISOString(),
+      } satisfies Omit<SealedPayload, "record">,
+    );
+    const prefix = new TextEncoder().encode(`${head.slice(0, -1)},"record":`);
+    const payload = new Uint8Array(prefix.byteLength + canonical.byteLength + 1);
+    payload.set(prefix, 0);
+    payload.set(canonical, prefix.byteLength);
+    payload[payload.byteLength - 1] = 0x7d; // "}"
+    const envelope = await seal(this.#keys, payload);
     const id = await this.#blobs.put(envelope);
     const outcome = this.#index.insert({
       pointer: toPointer(id),
