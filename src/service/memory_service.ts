@@ -147,12 +147,14 @@ export class LocalMemoryService implements MemoryService {
     if (options.tags && options.tags.length > 0) {
       record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
     }
-    const findings = scanRecord(record);
-    if (findings.length > 0) throw secretRefusal(findings);
-
     const canonical = new TextEncoder().encode(canonicalJson(record));
     const recordBytes = canonical.byteLength;
-    const contentId = await contentIdOfBytes(this.#keys, canonical);
+    // The keyed hash runs off the main thread while the scan runs on it; nothing is written
+    // until the scan has passed.
+    const contentIdPending = contentIdOfBytes(this.#keys, canonical);
+    const findings = scanRecord(record);
+    const contentId = await contentIdPending;
+    if (findings.length > 0) throw secretRefusal(findings);
     const existing = this.#index.pointerForContent(contentId);
     if (existing !== undefined && await this.#blobs.has(parsePointer(existing))) {
       const stored = this.#index.rowFor(existing);
