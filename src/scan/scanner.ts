@@ -235,19 +235,25 @@ function candidatesIn(text: string, rules: readonly Rule[]): Candidate[] {
   return dedupe(candidates).sort((a, b) => a.at - b.at || a.order - b.order);
 }
 
+/** Index of the last of the ascending `starts` that is ≤ `offset` (0 when none is). */
+function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Turns candidates (positions relative to `text` minus `offset`) into findings for `path`. */
 function toFindings(text: string, path: string, kept: Candidate[], offset = 0): Finding[] {
   if (kept.length === 0) return [];
   const starts = lineStarts(text);
   return kept.map((c) => {
     const at = c.at - offset;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= at) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBefore(starts, at);
     return {
       rule: c.rule.id,
       description: c.rule.description,
@@ -300,16 +306,7 @@ function scanFields(items: { text: string; path: string }[], rules: readonly Rul
     pos += item.text.length + FIELD_SEPARATOR.length;
   }
   const joined = live.map((i) => i.text).join(FIELD_SEPARATOR);
-  const fieldAt = (offset: number): number => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const fieldAt = (offset: number): number => lastAtOrBefore(starts, offset);
   const perField = new Map<number, Candidate[]>();
   const rescan = new Set<number>();
   for (const c of candidatesIn(joined, rules)) {
