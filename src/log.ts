@@ -31,3 +31,12 @@ export function logDebugError(err: unknown): void {
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   logLine(`debug: ${text}`);
 }
+
+/** Writes text to stderr without adding a newline (prompts). */
+export function writeStderr(text: string): void {
+  try {
+    Deno.stderr.writeSync(encoder.encode(text));
+  } catch {
+    // stderr closed
+  }
+}

@@ -155,7 +155,7 @@ Deno.test("cli: init creates a 0600 key file and refuses to overwrite it", () =>
     const a = await runMain(["init", "--json"], env);
     assert.equal(a.code, 0, a.stderr);
     const out = JSON.parse(a.stdout);
-    assert.equal(out.key_file, `${home}/h/key.json`);
+    assert.match(out.key_file, new RegExp(`^${home}/h/keys/[0-9a-f]{16}-[0-9a-f]{8}\\.json$`));
     if (Deno.build.os !== "windows") {
       assert.equal((await Deno.stat(out.key_file)).mode! & 0o777, 0o600);
     }

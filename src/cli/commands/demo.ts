@@ -8,7 +8,7 @@
 
 import { readEnv } from "../../config/home.ts";
 import { generateMasterKey } from "../../crypto/keys.ts";
-import { keyFilePath, writeNewKeyFile } from "../../crypto/key_file.ts";
+import { keysDir, writeKeyFile } from "../../crypto/key_file.ts";
 import { LumeraError } from "../../errors.ts";
 import { estimateCascadeFee } from "../../estimate/cascade_fee.ts";
 import { canonicalJson } from "../../record/schema.ts";
@@ -30,11 +30,14 @@ export async function demoCommand(ctx: CliContext, opts: DemoOptions): Promise<n
     if (!ctx.json) writeLines([line]);
   };
   const master = generateMasterKey();
-  await writeNewKeyFile(keyFilePath(home), master);
+  await writeKeyFile(keysDir(home), master);
   master.fill(0);
   // The demo always uses its own fresh key, never the user's.
   const env = (name: string) =>
-    name === "LUMERA_MEMORY_KEY" || name === "LUMERA_MEMORY_KEY_FILE" ? undefined : readEnv(name);
+    name === "LUMERA_MEMORY_KEY" || name === "LUMERA_MEMORY_KEY_FILE" ||
+      name === "LUMERA_MEMORY_PASSPHRASE"
+      ? undefined
+      : readEnv(name);
   const service = await openMemoryService({ home, env });
   const report: Record<string, unknown> = { home };
   try {
