@@ -23,6 +23,7 @@ export type ErrorCode =
   | "SOURCE_UNAVAILABLE"
   | "SOURCE_FAILED"
   | "PERMISSION"
+  | "FORGOTTEN"
   | "INTERNAL";
 
 /** Process exit codes, one per family of failure (documented in the README). */
@@ -51,6 +52,7 @@ export const EXIT_CODE_FOR: Readonly<Record<ErrorCode, number>> = {
   SOURCE_UNAVAILABLE: ExitCode.internal,
   SOURCE_FAILED: ExitCode.internal,
   PERMISSION: ExitCode.usage,
+  FORGOTTEN: ExitCode.usage,
   INTERNAL: ExitCode.internal,
 };
 

@@ -20,6 +20,20 @@ import { scanCommand } from "./commands/scan.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { storeCommand } from "./commands/store.ts";
 import { verifyCommand } from "./commands/verify.ts";
+import { exportCommand, importArchiveCommand } from "./commands/archive.ts";
+import { forgetCommand, pruneCommand } from "./commands/forget.ts";
+import {
+  keyAddCommand,
+  keyExportCommand,
+  keyImportCommand,
+  keyListCommand,
+  keyReencryptCommand,
+  keyRemoveCommand,
+  keyRotateCommand,
+  keyShowIdCommand,
+} from "./commands/key.ts";
+import { reindexCommand } from "./commands/reindex.ts";
+import { statsCommand } from "./commands/stats.ts";
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -73,8 +87,14 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
 
   program.command("init")
     .description("create the data home and a key file (0600); explains how to back it up")
+    .option(
+      "--passphrase",
+      "seal the key under a passphrase (LUMERA_MEMORY_PASSPHRASE or a prompt)",
+    )
     .addOption(json())
-    .action(act(async (_o, cmd: Command) => await initCommand(ctxOf(cmd))));
+    .action(
+      act(async (o: { passphrase?: boolean }, cmd: Command) => await initCommand(ctxOf(cmd), o)),
+    );
 
   program.command("store")
     .description("scan, encrypt and store one session or record (refused if it carries a secret)")
@@ -83,6 +103,8 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
     .option("--cass <path>", "store a session via `cass export <path> --format json`")
     .option("--workspace <dir>", "workspace for --cm-task")
     .option("--tag <tag>", "add a tag (repeatable)", collect)
+    .option("--ttl <duration>", "forget it automatically after this long (e.g. 30d; see prune)")
+    .option("--force", "store even if this content or session was forgotten before")
     .addOption(json())
     .action(act(async (o, cmd: Command) => await storeCommand(ctxOf(cmd), o)));
 
@@ -145,6 +167,101 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
       act(async (o: { readData?: boolean }, cmd: Command) =>
         await verifyCommand(ctxOf(cmd), o.readData === true)
       ),
+    );
+
+  program.command("stats")
+    .description("counts, sizes and time range, per agent, workspace, kind and key")
+    .addOption(json())
+    .action(act(async (_o, cmd: Command) => await statsCommand(ctxOf(cmd))));
+
+  const selectors = (c: Command) =>
+    c.option("--pointer <pointer>", "one memory")
+      .option("--session <id>", "every memory of a session")
+      .option("--tag <tag>", "every memory with this exact tag")
+      .option("--workspace <dir>", "every memory of a workspace")
+      .option("--older-than <age>", "memories older than a duration (90d) or date");
+
+  selectors(
+    program.command("forget")
+      .description(
+        "remove memories (index rows, local blobs) and record tombstones; a dry run unless --yes",
+      ),
+  )
+    .option("--expired", "only memories whose time to live has passed")
+    .option("--yes", "really remove them")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await forgetCommand(ctxOf(cmd), o)));
+
+  program.command("prune")
+    .description(
+      "remove expired memories (and with --older-than, old ones); a dry run unless --yes",
+    )
+    .option("--older-than <age>", "also memories older than a duration (90d) or date")
+    .option("--yes", "really remove them")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await pruneCommand(ctxOf(cmd), o)));
+
+  program.command("reindex")
+    .description("rebuild the index from the blobs (recovers a deleted or corrupt index.db)")
+    .addOption(json())
+    .action(act(async (_o, cmd: Command) => await reindexCommand(ctxOf(cmd))));
+
+  program.command("export")
+    .description("write an encrypted archive of the store (or of a tag, workspace or session)")
+    .requiredOption("--out <file>", "archive file to create")
+    .option("--tag <tag>", "only memories with this tag")
+    .option("--workspace <dir>", "only memories of this workspace")
+    .option("--session <id>", "only this session")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await exportCommand(ctxOf(cmd), o)));
+
+  program.command("import-archive")
+    .description("import an archive made by export (checks every byte; needs the key)")
+    .argument("<file>", "the archive")
+    .addOption(json())
+    .action(
+      act(async (file: string, _o, cmd: Command) => await importArchiveCommand(ctxOf(cmd), file)),
+    );
+
+  const key = program.command("key").description(
+    "manage keys: show-id, list, add, export, import, rotate, reencrypt, remove",
+  );
+  key.command("show-id").description("print the current key id").addOption(json())
+    .action(act(async (_o, cmd: Command) => await keyShowIdCommand(ctxOf(cmd))));
+  key.command("list").description("list key files and which key is current").addOption(json())
+    .action(act(async (_o, cmd: Command) => await keyListCommand(ctxOf(cmd))));
+  key.command("add").description("add another key file for the current key (e.g. a new passphrase)")
+    .option("--passphrase", "seal it under a passphrase (LUMERA_MEMORY_PASSPHRASE or a prompt)")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await keyAddCommand(ctxOf(cmd), o)));
+  key.command("export").description("write a backup copy of a key (keep it offline!)")
+    .requiredOption("--out <file>", "file to create")
+    .option("--passphrase", "seal the copy under a passphrase")
+    .option("--key-id <id>", "which key (default: the current one)")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await keyExportCommand(ctxOf(cmd), o)));
+  key.command("import").description("add a key file (e.g. a backup) to this home")
+    .argument("<file>", "the key file").addOption(json())
+    .action(
+      act(async (file: string, _o, cmd: Command) => await keyImportCommand(ctxOf(cmd), file)),
+    );
+  key.command("rotate").description(
+    "make a new master key for new writes; --reencrypt moves every memory to it",
+  )
+    .option("--passphrase", "seal the new key under a passphrase")
+    .option("--reencrypt", "re-seal every memory under the new key (resumable: `key reencrypt`)")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await keyRotateCommand(ctxOf(cmd), o)));
+  key.command("reencrypt").description(
+    "re-seal every memory under the current key (resumes an interrupted run)",
+  )
+    .addOption(json())
+    .action(act(async (_o, cmd: Command) => await keyReencryptCommand(ctxOf(cmd))));
+  key.command("remove").description("delete a key file (refused while memories still need its key)")
+    .argument("<file>", "key file path or name").option("--force", "delete even so")
+    .addOption(json())
+    .action(
+      act(async (file: string, o, cmd: Command) => await keyRemoveCommand(ctxOf(cmd), file, o)),
     );
 
   program.command("serve")

@@ -43,6 +43,18 @@ const MIGRATIONS: readonly string[] = [
     tokenize = 'porter unicode61 remove_diacritics 2'
   );
   `,
+  // 2: retention (expiry per memory) and tombstones of forgotten content and sessions.
+  `
+  ALTER TABLE memories ADD COLUMN expires_ms INTEGER;
+  CREATE INDEX memories_by_expiry ON memories (expires_ms) WHERE expires_ms IS NOT NULL;
+  CREATE TABLE tombstones (
+    kind          TEXT    NOT NULL CHECK (kind IN ('content', 'session')),
+    value         TEXT    NOT NULL,
+    key_id        TEXT,
+    forgotten_ms  INTEGER NOT NULL,
+    PRIMARY KEY (kind, value)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -34,6 +34,8 @@ export interface IndexEntry {
   recordBytes: number;
   /** Key id that sealed it. */
   keyId: string;
+  /** When it expires (ms since epoch), if it has a time to live. */
+  expiresMs?: number;
 }
 
 /** A row of the `memories` table as read back. */
@@ -48,6 +50,40 @@ export interface IndexRow {
   stored_bytes: number;
   /** Key id. */
   key_id: string;
+  /** Session id. */
+  session_id: string;
+  /** Agent / tool. */
+  tool_name: string;
+  /** Session time (ms since epoch). */
+  ts_ms: number;
+  /** Expiry (ms since epoch) or null. */
+  expires_ms: number | null;
+}
+
+/** Which memories a forget or prune selects. All given criteria must hold. */
+export interface Selector {
+  /** One pointer. */
+  pointer?: string;
+  /** A session id. */
+  sessionId?: string;
+  /** An exact tag. */
+  tag?: string;
+  /** A workspace. */
+  workspace?: string;
+  /** Session time strictly before this (ms since epoch). */
+  beforeMs?: number;
+  /** Only memories whose expiry has passed at this time (ms since epoch). */
+  expiredAtMs?: number;
+}
+
+/** A tombstone to record when forgetting. */
+export interface Tombstone {
+  /** `content`: a keyed content id; `session`: `<tool_name>\u001f<session_id>`. */
+  kind: "content" | "session";
+  /** The content id or session key. */
+  value: string;
+  /** Key id the content id was computed under (content tombstones). */
+  keyId?: string;
 }
 
 /** Result of {@link MemoryIndex.insert}. */
@@ -76,6 +112,8 @@ interface HitRow {
 }
 
 const TAG_SEPARATOR = "\u001f";
+const ROW_COLUMNS =
+  "m.id, m.pointer, m.content_id, m.stored_bytes, m.key_id, m.session_id, m.tool_name, m.ts_ms, m.expires_ms";
 const SNIPPET_TOKENS = 16;
 
 function usage(message: string, hint: string): LumeraError {
@@ -160,8 +198,8 @@ export class MemoryIndex {
       }
       const info = db.prepare(
         `INSERT INTO memories (pointer, content_id, session_id, kind, tool_name, workspace, title,
-           summary, success, ts_ms, stored_ms, stored_bytes, record_bytes, key_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           summary, success, ts_ms, stored_ms, stored_bytes, record_bytes, key_id, expires_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         entry.pointer,
         entry.contentId,
@@ -177,6 +215,7 @@ export class MemoryIndex {
         entry.storedBytes,
         entry.recordBytes,
         entry.keyId,
+        entry.expiresMs ?? null,
       );
       const id = Number(info.lastInsertRowid);
       const tagStmt = db.prepare("INSERT OR IGNORE INTO tags (tag, memory_id) VALUES (?, ?)");
@@ -200,14 +239,14 @@ export class MemoryIndex {
   /** Every indexed row (pointer, ids, sizes), oldest first. */
   allRows(): IndexRow[] {
     return this.#db.prepare(
-      "SELECT id, pointer, content_id, stored_bytes, key_id FROM memories ORDER BY id",
+      "SELECT id, pointer, content_id, stored_bytes, key_id, session_id, tool_name, ts_ms, expires_ms FROM memories ORDER BY id",
     ).all() as unknown as IndexRow[];
   }
 
   /** The row of one pointer, if indexed. */
   rowFor(pointer: string): IndexRow | undefined {
     return this.#db.prepare(
-      "SELECT id, pointer, content_id, stored_bytes, key_id FROM memories WHERE pointer = ?",
+      "SELECT id, pointer, content_id, stored_bytes, key_id, session_id, tool_name, ts_ms, expires_ms FROM memories WHERE pointer = ?",
     ).get(pointer) as IndexRow | undefined;
   }
 
@@ -227,6 +266,111 @@ export class MemoryIndex {
       db.exec("ROLLBACK");
       throw err;
     }
+  }
+
+  /** The rows a selector picks, oldest first. At least one criterion is required. */
+  select(sel: Selector): IndexRow[] {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (sel.pointer !== undefined) {
+      where.push("m.pointer = ?");
+      params.push(sel.pointer);
+    }
+    if (sel.sessionId !== undefined) {
+      where.push("m.session_id = ?");
+      params.push(sel.sessionId);
+    }
+    if (sel.tag !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM tags t WHERE t.tag = ? AND t.memory_id = m.id)");
+      params.push(normalizeTag(sel.tag) ?? "");
+    }
+    if (sel.workspace !== undefined) {
+      where.push("m.workspace = ?");
+      params.push(sel.workspace);
+    }
+    if (sel.beforeMs !== undefined) {
+      where.push("m.ts_ms < ?");
+      params.push(sel.beforeMs);
+    }
+    if (sel.expiredAtMs !== undefined) {
+      where.push("m.expires_ms IS NOT NULL AND m.expires_ms <= ?");
+      params.push(sel.expiredAtMs);
+    }
+    if (where.length === 0) {
+      throw new LumeraError(
+        "USAGE",
+        "select at least one of: pointer, session, tag, workspace, age",
+        {
+          hint: "e.g. --tag scratch or --older-than 90d",
+        },
+      );
+    }
+    return this.#db.prepare(
+      `SELECT ${ROW_COLUMNS} FROM memories m WHERE ${where.join(" AND ")} ORDER BY m.id`,
+    ).all(...params) as unknown as IndexRow[];
+  }
+
+  /**
+   * Removes rows (with their tags and text) and records tombstones, in one transaction. Blobs are
+   * the caller's to delete afterwards.
+   */
+  forget(rows: IndexRow[], tombstones: Tombstone[]): void {
+    const db = this.#db;
+    const now = Date.now();
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const tomb = db.prepare(
+        "INSERT OR IGNORE INTO tombstones (kind, value, key_id, forgotten_ms) VALUES (?, ?, ?, ?)",
+      );
+      for (const t of tombstones) tomb.run(t.kind, t.value, t.keyId ?? null, now);
+      for (const row of rows) {
+        db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
+        db.prepare("DELETE FROM tags WHERE memory_id = ?").run(row.id);
+        db.prepare("DELETE FROM memories WHERE id = ?").run(row.id);
+      }
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** True when a tombstone of this kind and value exists. */
+  isTombstoned(kind: "content" | "session", value: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM tombstones WHERE kind = ? AND value = ?").get(
+      kind,
+      value,
+    ) !== undefined;
+  }
+
+  /** Removes a tombstone (an explicit store of forgotten content). */
+  clearTombstone(kind: "content" | "session", value: string): void {
+    this.#db.prepare("DELETE FROM tombstones WHERE kind = ? AND value = ?").run(kind, value);
+  }
+
+  /** Number of tombstones. */
+  tombstoneCount(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM tombstones").get() as { n: number }).n;
+  }
+
+  /**
+   * Points a row at a re-sealed blob (key rotation). Returns false when the row no longer has
+   * `oldPointer` (already moved or forgotten).
+   */
+  movePointer(
+    oldPointer: string,
+    next: { pointer: string; contentId: string; storedBytes: number; keyId: string },
+  ): boolean {
+    const info = this.#db.prepare(
+      `UPDATE memories SET pointer = ?, content_id = ?, stored_bytes = ?, key_id = ?
+       WHERE pointer = ?`,
+    ).run(next.pointer, next.contentId, next.storedBytes, next.keyId, oldPointer);
+    return Number(info.changes) === 1;
+  }
+
+  /** The raw database, for the read-only statistics queries. */
+  get db(): DatabaseSync {
+    return this.#db;
   }
 
   /** Number of memories indexed. */
@@ -255,8 +399,8 @@ export class MemoryIndex {
       ...new Set((input.tags ?? []).map((t) => normalizeTag(t)).filter((t) => t)),
     ] as string[];
 
-    const where: string[] = [];
-    const params: SQLInputValue[] = [];
+    const where: string[] = ["(m.expires_ms IS NULL OR m.expires_ms > ?)"];
+    const params: SQLInputValue[] = [Date.now()];
     if (input.agent) {
       where.push("m.tool_name = ?");
       params.push(input.agent);

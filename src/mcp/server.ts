@@ -25,12 +25,16 @@ import type { QueryInput } from "../service/types.ts";
 import {
   estimateInput,
   estimateResultOutput,
+  forgetInput,
+  forgetResultOutput,
   queryInput,
   queryResultOutput,
   rememberInput,
   retrieveInput,
   retrieveResultOutput,
   SERVER_INSTRUCTIONS,
+  statsInput,
+  statsResultOutput,
   storeInput,
   storeResultOutput,
   TOOL_INFO,
@@ -311,6 +315,21 @@ function buildServer(
           lume_price: args.lume_price,
           currency: args.currency,
         }))),
+  );
+
+  server.registerTool(
+    TOOL_NAMES.forget,
+    { ...describe(TOOL_NAMES.forget, forgetResultOutput), inputSchema: forgetInput },
+    (args, ctx) =>
+      run(TOOL_NAMES.forget, ctx, forgetResultOutput, (svc) => {
+        const { confirm, ...criteria } = args;
+        return svc.forget(defined(criteria), { confirm });
+      }),
+  );
+  server.registerTool(
+    TOOL_NAMES.stats,
+    { ...describe(TOOL_NAMES.stats, statsResultOutput), inputSchema: statsInput },
+    (_args, ctx) => run(TOOL_NAMES.stats, ctx, statsResultOutput, (svc) => svc.stats()),
   );
 
   return server;

@@ -27,9 +27,11 @@ import {
 } from "../record/schema.ts";
 import type {
   EstimateResult,
+  ForgetResult,
   QueryHit,
   QueryResult,
   RetrieveResult,
+  StatsResult,
   StoreResult,
 } from "../service/types.ts";
 
@@ -40,6 +42,8 @@ export const TOOL_NAMES = {
   query: "query_cascade_memories",
   retrieve: "retrieve_session_from_cascade",
   estimate: "estimate_storage_cost",
+  forget: "forget_memory",
+  stats: "memory_stats",
 } as const;
 
 /** The four MCP tool annotations, always all set. */
@@ -105,6 +109,7 @@ export const ERROR_CODES = [
   "SOURCE_UNAVAILABLE",
   "SOURCE_FAILED",
   "PERMISSION",
+  "FORGOTTEN",
   "INTERNAL",
 ] as const satisfies readonly ErrorCode[];
 
@@ -378,6 +383,66 @@ export const estimateInput = z.strictObject({
     .describe("Currency label for lume_price (default USD)."),
 });
 
+/** Arguments of `forget_memory`. */
+export const forgetInput = z.strictObject({
+  pointer: z.string().max(256).optional().describe("One memory, by pointer."),
+  session_id: z.string().min(1).max(1024).optional().describe("Every memory of this session id."),
+  tag: z.string().min(1).max(64).optional().describe("Every memory carrying this exact tag."),
+  workspace: z.string().min(1).max(1024).optional().describe("Every memory of this workspace."),
+  older_than: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("Memories older than a duration (90d, 12h, 2w) or an ISO date."),
+  expired: z.boolean().optional().describe("Only memories whose time to live has passed."),
+  confirm: z
+    .boolean()
+    .describe(
+      "Must be true to remove anything. With false, nothing is removed and the result lists what would go.",
+    ),
+});
+
+/** Arguments of `memory_stats` (none). */
+export const statsInput = z.strictObject({});
+
+const forgetItemOutput = z.strictObject({
+  pointer: z.string(),
+  session_id: z.string(),
+  tool_name: z.string(),
+  timestamp: z.string(),
+});
+
+/** Output of `forget_memory`. */
+export const forgetResultOutput = z.strictObject({
+  dry_run: z.boolean().describe("True when nothing was removed (confirm was false)."),
+  matched: z.number().int().describe("Memories the criteria select."),
+  forgotten: z.number().int().describe("Memories removed."),
+  items: z.array(forgetItemOutput).describe("The selected memories (at most 100)."),
+});
+
+const statsGroupOutput = z.strictObject({
+  name: z.string(),
+  count: z.number().int(),
+  stored_bytes: z.number().int(),
+});
+
+/** Output of `memory_stats`. */
+export const statsResultOutput = z.strictObject({
+  memories: z.number().int(),
+  stored_bytes: z.number().int(),
+  record_bytes: z.number().int(),
+  oldest: z.string().optional(),
+  newest: z.string().optional(),
+  expired: z.number().int(),
+  tombstones: z.number().int(),
+  current_key_id: z.string(),
+  by_agent: z.array(statsGroupOutput),
+  by_workspace: z.array(statsGroupOutput),
+  by_kind: z.array(statsGroupOutput),
+  by_key: z.array(statsGroupOutput),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Tool metadata
 
@@ -468,6 +533,31 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
       openWorldHint: false,
     },
   },
+  forget_memory: {
+    title: "Forget memories",
+    description: [
+      "Permanently remove memories from this machine: by pointer, session_id, tag, workspace, age (older_than) or expiry, all given criteria combined.",
+      "Call it first with confirm: false to see exactly what would go, then with confirm: true to remove: index rows and local blobs are deleted and a tombstone keeps a later import from bringing them back.",
+      "Only forget what the user asked to forget. Copies already uploaded to immutable remote storage cannot be deleted (they stay encrypted).",
+    ].join(" "),
+    annotations: {
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  },
+  memory_stats: {
+    title: "Memory statistics",
+    description:
+      "Counts and sizes of the memory store: total, oldest and newest, expired, tombstones, and per agent, workspace, kind and key. Read-only, from the local index.",
+    annotations: {
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -486,6 +576,8 @@ export type SchemaChecks = [
   Assert<Same<z.infer<typeof memoryRecordOutput>, MemoryRecord>>,
   Assert<Same<z.infer<typeof retrieveResultOutput>, RetrieveResult>>,
   Assert<Same<z.infer<typeof estimateResultOutput>, EstimateResult>>,
+  Assert<Same<z.infer<typeof forgetResultOutput>, ForgetResult>>,
+  Assert<Same<z.infer<typeof statsResultOutput>, StatsResult>>,
   Assert<Equals<(typeof ERROR_CODES)[number], ErrorCode>>,
   Assert<Equals<(typeof SOURCE_KINDS)[number], RecordSource["kind"]>>,
 ];

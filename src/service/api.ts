@@ -8,10 +8,13 @@
 import type {
   EstimateInput,
   EstimateResult,
+  ForgetInput,
+  ForgetResult,
   QueryInput,
   QueryResult,
   RetrieveResult,
   ScanResult,
+  StatsResult,
   StoreResult,
   VerifyResult,
 } from "./types.ts";
@@ -51,6 +54,10 @@ export type StoreRequest =
 export interface StoreOptions {
   /** Extra tags, merged with the record's own. */
   tags?: string[];
+  /** Time to live in milliseconds: the memory expires (hidden from queries, removed by prune). */
+  ttlMs?: number;
+  /** Store even if this content or session was forgotten before (clears its tombstone). */
+  force?: boolean;
 }
 
 /** The use cases. */
@@ -65,6 +72,10 @@ export interface MemoryService {
   estimate(input: EstimateInput): EstimateResult;
   /** Runs the secret scanner over text. */
   scanText(text: string): ScanResult;
+  /** Counts, sizes and time range of the store, per agent, workspace, kind and key. */
+  stats(): StatsResult;
+  /** Forgets memories (index rows, local blobs, tombstones); a dry run unless `confirm`. */
+  forget(input: ForgetInput, options: { confirm: boolean }): Promise<ForgetResult>;
   /** Checks that every index row has an intact blob; with `readData`, also decrypts each. */
   verify(options?: { readData?: boolean }): Promise<VerifyResult>;
   /** Releases the index. */

@@ -9,9 +9,9 @@ import type { DatabaseSync } from "node:sqlite";
 import { ensurePrivateDir, readEnv, resolveHome } from "../config/home.ts";
 import { LumeraError } from "../errors.ts";
 import { contentId as computeContentId, contentIdOfBytes } from "../crypto/content_id.ts";
-import { open as openEnvelope, seal } from "../crypto/envelope.ts";
-import { constantTimeEqual, type KeyRing } from "../crypto/keys.ts";
-import { loadKey } from "../crypto/key_file.ts";
+import { open as openEnvelope, readHeader, seal } from "../crypto/envelope.ts";
+import { constantTimeEqual } from "../crypto/keys.ts";
+import { type KeyChain, loadKeyChain } from "../crypto/key_file.ts";
 import { estimateCascadeFee } from "../estimate/cascade_fee.ts";
 import { openIndexDb } from "../index/db.ts";
 import { MemoryIndex } from "../index/memory_index.ts";
@@ -29,26 +29,62 @@ import type { BlobStore } from "../store/blob_store.ts";
 import { FsBlobStore } from "../store/fs_blob_store.ts";
 import { type BlobId, isBlobId, parsePointer, toPointer } from "../store/pointer.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "./api.ts";
+import { forgetMemories } from "./lifecycle/forget.ts";
+import { storeStats } from "./lifecycle/stats.ts";
 import type {
   EstimateInput,
   EstimateResult,
+  ForgetInput,
+  ForgetResult,
   QueryInput,
   QueryResult,
   RetrieveResult,
   ScanResult,
+  StatsResult,
   StoreResult,
   VerifyProblem,
   VerifyResult,
 } from "./types.ts";
 
+/**
+ * The sealed payload's bytes: `{v, content_id, stored_at, record}`, where the record part reuses
+ * the canonical JSON already serialized for the content id instead of serializing it again.
+ */
+export function payloadBytes(
+  contentId: string,
+  storedAt: string,
+  canonical: Uint8Array,
+  expiresAt?: string,
+): Uint8Array {
+  const head = JSON.stringify({
+    v: PAYLOAD_VERSION,
+    content_id: contentId,
+    stored_at: storedAt,
+    ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
+  });
+  const prefix = new TextEncoder().encode(`${head.slice(0, -1)},"record":`);
+  const out = new Uint8Array(prefix.byteLength + canonical.byteLength + 1);
+  out.set(prefix, 0);
+  out.set(canonical, prefix.byteLength);
+  out[out.byteLength - 1] = 0x7d; // "}"
+  return out;
+}
+
+/** The tombstone value of a session: agent and session id. */
+export function sessionKey(toolName: string, sessionId: string): string {
+  return `${toolName}\u001f${sessionId}`;
+}
+
 /** Version of the JSON payload sealed inside each envelope. */
 export const PAYLOAD_VERSION = 1;
 
 /** The payload sealed in every envelope: the record plus the metadata to rebuild the index. */
-interface SealedPayload {
+export interface SealedPayload {
   v: 1;
   content_id: string;
   stored_at: string;
+  /** When the memory expires, if it was stored with a time to live. */
+  expires_at?: string;
   record: MemoryRecord;
 }
 
@@ -58,14 +94,16 @@ export interface OpenOptions {
   home?: string;
   /** Environment lookup (tests pass their own). */
   env?: (name: string) => string | undefined;
+  /** Passphrase for wrapped key files (default `LUMERA_MEMORY_PASSPHRASE`). */
+  passphrase?: string;
 }
 
 /** Everything the service needs, already opened. */
 export interface ServiceParts {
   /** Data home. */
   home: string;
-  /** The key ring. */
-  keys: KeyRing;
+  /** The key chain (current key for writes, older keys for reading). */
+  keys: KeyChain;
   /** The open index database. */
   db: DatabaseSync;
   /** The blob store. */
@@ -103,7 +141,7 @@ export function secretRefusal(findings: Finding[]): LumeraError {
 
 /** The service over a local data home: fs blob store + SQLite index. */
 export class LocalMemoryService implements MemoryService {
-  readonly #keys: KeyRing;
+  readonly #keys: KeyChain;
   readonly #db: DatabaseSync;
   readonly #index: MemoryIndex;
   readonly #blobs: BlobStore;
@@ -151,10 +189,20 @@ export class LocalMemoryService implements MemoryService {
     const recordBytes = canonical.byteLength;
     // The keyed hash runs off the main thread while the scan runs on it; nothing is written
     // until the scan has passed.
-    const contentIdPending = contentIdOfBytes(this.#keys, canonical);
+    const contentIdPending = contentIdOfBytes(this.#keys.current, canonical);
     const findings = scanRecord(record);
     const contentId = await contentIdPending;
     if (findings.length > 0) throw secretRefusal(findings);
+    this.#checkNotForgotten(record, contentId, options.force === true);
+    let expiresMs: number | undefined;
+    if (options.ttlMs !== undefined) {
+      if (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0) {
+        throw new LumeraError("USAGE", "the time to live must be a positive duration", {
+          hint: "e.g. --ttl 30d",
+        });
+      }
+      expiresMs = Date.now() + options.ttlMs;
+    }
     const existing = this.#index.pointerForContent(contentId);
     if (existing !== undefined && await this.#blobs.has(parsePointer(existing))) {
       const stored = this.#index.rowFor(existing);
@@ -171,21 +219,13 @@ export class LocalMemoryService implements MemoryService {
     if (existing !== undefined) this.#index.removePointer(existing); // row without blob: replace
 
     const storedAt = new Date();
-    // The payload is {v, content_id, stored_at, record}; the record part reuses the canonical
-    // JSON already serialized for the content id instead of serializing the record again.
-    const head = JSON.stringify(
-      {
-        v: PAYLOAD_VERSION,
-        content_id: contentId,
-        stored_at: storedAt.toISOString(),
-      } satisfies Omit<SealedPayload, "record">,
+    const payload = payloadBytes(
+      contentId,
+      storedAt.toISOString(),
+      canonical,
+      expiresMs === undefined ? undefined : new Date(expiresMs).toISOString(),
     );
-    const prefix = new TextEncoder().encode(`${head.slice(0, -1)},"record":`);
-    const payload = new Uint8Array(prefix.byteLength + canonical.byteLength + 1);
-    payload.set(prefix, 0);
-    payload.set(canonical, prefix.byteLength);
-    payload[payload.byteLength - 1] = 0x7d; // "}"
-    const envelope = await seal(this.#keys, payload);
+    const envelope = await seal(this.#keys.current, payload);
     const id = await this.#blobs.put(envelope);
     const outcome = this.#index.insert({
       pointer: toPointer(id),
@@ -194,7 +234,8 @@ export class LocalMemoryService implements MemoryService {
       storedMs: storedAt.getTime(),
       storedBytes: envelope.byteLength,
       recordBytes,
-      keyId: this.#keys.keyIdHex,
+      keyId: this.#keys.current.keyIdHex,
+      expiresMs,
     });
     return {
       pointer: outcome.pointer,
@@ -205,6 +246,54 @@ export class LocalMemoryService implements MemoryService {
       session_id: record.session_id,
       tags: record.tags,
     };
+  }
+
+  /** Refuses content or a session that was forgotten, unless `force` (which clears it). */
+  #checkNotForgotten(record: MemoryRecord, contentId: string, force: boolean): void {
+    const session = sessionKey(record.tool_name, record.session_id);
+    const content = this.#index.isTombstoned("content", contentId);
+    const sess = this.#index.isTombstoned("session", session);
+    if (!content && !sess) return;
+    if (force) {
+      this.#index.clearTombstone("content", contentId);
+      this.#index.clearTombstone("session", session);
+      return;
+    }
+    throw new LumeraError(
+      "FORGOTTEN",
+      `refused: ${content ? "this content" : `session ${record.session_id}`} was forgotten`,
+      { hint: "store it with --force (CLI) if you really want it back" },
+    );
+  }
+
+  /** The key chain (for lifecycle operations). */
+  get keys(): KeyChain {
+    return this.#keys;
+  }
+
+  /** The index (for lifecycle operations). */
+  get index(): MemoryIndex {
+    return this.#index;
+  }
+
+  /** The blob store (for lifecycle operations). */
+  get blobs(): BlobStore {
+    return this.#blobs;
+  }
+
+  /** Opens one blob: hash check, the key that sealed it, authentication, schema, content id. */
+  openPayload(id: BlobId): Promise<SealedPayload & { keyIdHex: string }> {
+    return this.#openBlob(id);
+  }
+
+  /** Counts, sizes and time range, per agent, workspace, kind and key. */
+  stats(): StatsResult {
+    return storeStats(this.#index, this.#keys.current.keyIdHex);
+  }
+
+  /** Forgets what `input` selects; only a dry run unless `confirm`. */
+  async forget(input: ForgetInput, options: { confirm: boolean }): Promise<ForgetResult> {
+    return await forgetMemories(this, input, options.confirm);
   }
 
   /** Searches the local index only. */
@@ -221,15 +310,28 @@ export class LocalMemoryService implements MemoryService {
       record: payload.record,
       content_id: payload.content_id,
       stored_at: payload.stored_at,
-      key_id: this.#keys.keyIdHex,
+      key_id: payload.keyIdHex,
       verified: true,
     };
   }
 
-  async #openBlob(id: BlobId): Promise<SealedPayload> {
+  /** Reads, hash-checks and opens a blob with whichever loaded key sealed it. */
+  async #openBlob(id: BlobId): Promise<SealedPayload & { keyIdHex: string }> {
     const label = `blob ${toPointer(id)}`;
     const envelope = await this.#blobs.get(id);
-    const plain = await openEnvelope(this.#keys, envelope, MAX_RECORD_BYTES * 2, label);
+    const { keyIdHex } = readHeader(envelope, label);
+    const ring = await this.#keys.ring(keyIdHex);
+    if (ring === undefined) {
+      throw new LumeraError(
+        "WRONG_KEY",
+        `${label} was sealed with key ${keyIdHex}, which is not loaded (current key ${this.#keys.current.keyIdHex})`,
+        {
+          hint:
+            "use the key this memory was stored with: keep its key file in the home, or set LUMERA_MEMORY_KEY / LUMERA_MEMORY_PASSPHRASE",
+        },
+      );
+    }
+    const plain = await openEnvelope(ring, envelope, MAX_RECORD_BYTES * 2, label);
     const corrupt = (what: string) =>
       new LumeraError("INTEGRITY", `${label} decrypted but its content is invalid: ${what}`);
     let parsed: Partial<SealedPayload>;
@@ -247,17 +349,20 @@ export class LocalMemoryService implements MemoryService {
     } catch {
       throw corrupt("the record does not match the schema");
     }
-    const recomputed = await computeContentId(this.#keys, record);
+    const recomputed = await computeContentId(ring, record);
     const enc = new TextEncoder();
     if (!constantTimeEqual(enc.encode(recomputed), enc.encode(parsed.content_id))) {
       throw corrupt("its content id does not match its record");
     }
-    return {
+    const out: SealedPayload & { keyIdHex: string } = {
       v: PAYLOAD_VERSION,
       content_id: parsed.content_id,
       stored_at: String(parsed.stored_at),
       record,
+      keyIdHex,
     };
+    if (typeof parsed.expires_at === "string") out.expires_at = parsed.expires_at;
+    return out;
   }
 
   /** The one-time Cascade fee estimate. */
@@ -339,7 +444,7 @@ export class LocalMemoryService implements MemoryService {
 export async function openMemoryService(options: OpenOptions = {}): Promise<LocalMemoryService> {
   const env = options.env ?? readEnv;
   const home = options.home ?? resolveHome(env);
-  const { keys } = await loadKey(home, env);
+  const keys = await loadKeyChain(home, env, { passphrase: options.passphrase });
   await ensurePrivateDir(home);
   await ensurePrivateDir(`${home}/blobs`);
   const db = await openIndexDb(`${home}/index.db`);

@@ -165,3 +165,81 @@ export interface VerifyResult {
   /** True when `problems` is empty. */
   ok: boolean;
 }
+
+/** What to forget. At least one criterion; all given criteria must hold. */
+export interface ForgetInput {
+  /** One memory by pointer. */
+  pointer?: string;
+  /** Every memory of a session id. */
+  session_id?: string;
+  /** Every memory with this exact tag. */
+  tag?: string;
+  /** Every memory of a workspace. */
+  workspace?: string;
+  /** Memories older than this: a duration (`90d`, `12h`, `2w`) or an ISO date. */
+  older_than?: string;
+  /** Only memories whose time to live has passed. */
+  expired?: boolean;
+}
+
+/** One memory a forget selected. */
+export interface ForgetItem {
+  /** Its pointer. */
+  pointer: string;
+  /** Its session id. */
+  session_id: string;
+  /** Its agent/tool. */
+  tool_name: string;
+  /** Its session time. */
+  timestamp: string;
+}
+
+/** The result of a forget (or its dry run). */
+export interface ForgetResult {
+  /** True when nothing was removed (no confirmation given). */
+  dry_run: boolean;
+  /** How many memories the criteria select. */
+  matched: number;
+  /** How many were removed (0 in a dry run). */
+  forgotten: number;
+  /** The selected memories (at most 100 listed). */
+  items: ForgetItem[];
+}
+
+/** A count and size for one group of memories. */
+export interface StatsGroup {
+  /** The group's name (agent, workspace, kind or key id). */
+  name: string;
+  /** Number of memories. */
+  count: number;
+  /** Sealed bytes. */
+  stored_bytes: number;
+}
+
+/** Statistics of a store. */
+export interface StatsResult {
+  /** Number of memories (expired ones included). */
+  memories: number;
+  /** Sealed bytes of all memories. */
+  stored_bytes: number;
+  /** Canonical record bytes of all memories (before compression and sealing). */
+  record_bytes: number;
+  /** Oldest session time. */
+  oldest?: string;
+  /** Newest session time. */
+  newest?: string;
+  /** Memories whose time to live has passed (removed by `prune --expired`). */
+  expired: number;
+  /** Tombstones of forgotten content and sessions. */
+  tombstones: number;
+  /** The key new memories are sealed with. */
+  current_key_id: string;
+  /** Per agent/tool. */
+  by_agent: StatsGroup[];
+  /** Per workspace (`(none)` for memories without one). */
+  by_workspace: StatsGroup[];
+  /** Per kind. */
+  by_kind: StatsGroup[];
+  /** Per sealing key. */
+  by_key: StatsGroup[];
+}

@@ -17,4 +17,6 @@ export interface BlobStore {
   has(id: BlobId): Promise<boolean>;
   /** Lists every blob id in the store. */
   list(): AsyncIterable<BlobId>;
+  /** Removes a blob durably; removing a missing blob is success. */
+  delete(id: BlobId): Promise<void>;
 }

@@ -116,6 +116,17 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  /** Removes a blob and syncs its directory; a missing blob is success. */
+  async delete(id: BlobId): Promise<void> {
+    try {
+      await Deno.remove(this.pathOf(id));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return;
+      throw err;
+    }
+    await syncPath(`${this.root}/${id.slice(0, 2)}`);
+  }
+
   /** Lists blob ids; skips temporary files and anything not named by a valid id. */
   async *list(): AsyncIterable<BlobId> {
     let fanout: Deno.DirEntry[];

@@ -17,10 +17,13 @@ import type { MemoryService, StoreOptions, StoreRequest } from "../../src/servic
 import type {
   EstimateInput,
   EstimateResult,
+  ForgetInput,
+  ForgetResult,
   QueryInput,
   QueryResult,
   RetrieveResult,
   ScanResult,
+  StatsResult,
   StoreResult,
   VerifyResult,
 } from "../../src/service/types.ts";
@@ -93,7 +96,9 @@ type Call =
   | { method: "store"; request: StoreRequest; options?: StoreOptions }
   | { method: "query"; input: QueryInput }
   | { method: "retrieve"; pointer: string }
-  | { method: "estimate"; input: EstimateInput };
+  | { method: "estimate"; input: EstimateInput }
+  | { method: "stats" }
+  | { method: "forget"; input: ForgetInput; confirm: boolean };
 
 /**
  * TEST DOUBLE of {@link MemoryService}: records every call and answers with canned results, or
@@ -150,10 +155,75 @@ class FakeMemoryService implements MemoryService {
     return Promise.resolve({ checked: 0, read_data: 0, problems: [], ok: true });
   }
 
+  stats(): StatsResult {
+    this.calls.push({ method: "stats" });
+    this.#fail();
+    return STATS_RESULT;
+  }
+
+  forget(input: ForgetInput, options: { confirm: boolean }): Promise<ForgetResult> {
+    this.calls.push({ method: "forget", input, confirm: options.confirm });
+    this.#fail();
+    return Promise.resolve({
+      dry_run: !options.confirm,
+      matched: 1,
+      forgotten: options.confirm ? 1 : 0,
+      items: [{
+        pointer: STORE_RESULT.pointer,
+        session_id: "s",
+        tool_name: "mcp",
+        timestamp: "2026-11-20T10:00:00.000Z",
+      }],
+    });
+  }
+
   close(): void {
     this.closed = true;
   }
 }
+
+const STATS_RESULT: StatsResult = {
+  memories: 1,
+  stored_bytes: 100,
+  record_bytes: 300,
+  oldest: "2026-11-20T10:00:00.000Z",
+  newest: "2026-11-20T10:00:00.000Z",
+  expired: 0,
+  tombstones: 0,
+  current_key_id: "0123456789abcdef",
+  by_agent: [{ name: "mcp", count: 1, stored_bytes: 100 }],
+  by_workspace: [{ name: "(none)", count: 1, stored_bytes: 100 }],
+  by_kind: [{ name: "note", count: 1, stored_bytes: 100 }],
+  by_key: [{ name: "0123456789abcdef", count: 1, stored_bytes: 100 }],
+};
+
+Deno.test("forget_memory is a dry run unless confirm is true; memory_stats is read-only", async () => {
+  const fake = new FakeMemoryService();
+  const { client, close } = await connect(() => Promise.resolve(fake));
+  try {
+    const dry = await client.callTool({
+      name: "forget_memory",
+      arguments: { tag: "scratch", confirm: false },
+    });
+    assert.equal(dry.isError, undefined);
+    assert.equal((dry.structuredContent as { dry_run: boolean }).dry_run, true);
+    const real = await client.callTool({
+      name: "forget_memory",
+      arguments: { tag: "scratch", confirm: true },
+    });
+    assert.equal((real.structuredContent as { forgotten: number }).forgotten, 1);
+    assert.deepEqual(fake.calls.filter((c) => c.method === "forget"), [
+      { method: "forget", input: { tag: "scratch" }, confirm: false },
+      { method: "forget", input: { tag: "scratch" }, confirm: true },
+    ]);
+    const missing = await client.callTool({ name: "forget_memory", arguments: { tag: "x" } });
+    assert.equal(missing.isError, true, "confirm is required");
+    const stats = await client.callTool({ name: "memory_stats", arguments: {} });
+    assert.deepEqual(stats.structuredContent, STATS_RESULT);
+  } finally {
+    await close();
+  }
+});
 
 /** A connected client/server pair over an in-memory transport, plus the log lines written. */
 async function connect(
@@ -196,9 +266,11 @@ const EXPECTED_TOOLS = [
   "query_cascade_memories",
   "retrieve_session_from_cascade",
   "estimate_storage_cost",
+  "forget_memory",
+  "memory_stats",
 ];
 
-Deno.test("tools/list shows the five tools with schemas and honest annotations", async () => {
+Deno.test("tools/list shows the seven tools with schemas and honest annotations", async () => {
   const fake = new FakeMemoryService();
   const { client, close } = await connect(() => Promise.resolve(fake));
   try {
@@ -220,7 +292,7 @@ Deno.test("tools/list shows the five tools with schemas and honest annotations",
           `${tool.name}.${hint}`,
         );
       }
-      assert.equal(a.destructiveHint, false);
+      assert.equal(a.destructiveHint, tool.name === "forget_memory");
       assert.equal(a.openWorldHint, false);
     }
     const byName = new Map<string, Tool>(tools.map((t) => [t.name, t]));
@@ -483,6 +555,10 @@ function sampleArgs(tool: string): Record<string, unknown> {
       return { query: "x" };
     case "retrieve_session_from_cascade":
       return { pointer: POINTER };
+    case "forget_memory":
+      return { tag: "x", confirm: false };
+    case "memory_stats":
+      return {};
     default:
       return { bytes: 1 };
   }
@@ -522,7 +598,7 @@ Deno.test("a service that cannot open still lists tools; calls fail with its cod
   const { client, close } = await connect(getService);
   try {
     const { tools } = await client.listTools();
-    assert.equal(tools.length, 5);
+    assert.equal(tools.length, EXPECTED_TOOLS.length);
     assert.equal(opens, 0, "listing does not open the service");
     const r = await call(client, "query_cascade_memories", {});
     assert.equal(r.isError, true);

@@ -129,7 +129,7 @@ Deno.test({
         const { client } = session;
         assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
         const { tools } = await client.listTools();
-        assert.equal(tools.length, 5);
+        assert.equal(tools.length, 7);
 
         const text = "Deno's node:sqlite ships FTS5; use bm25() for ranking (zebracorn marker).";
         const stored = await call(client, "remember", {
@@ -223,6 +223,8 @@ Deno.test({
           "query_cascade_memories",
           "retrieve_session_from_cascade",
           "estimate_storage_cost",
+          "forget_memory",
+          "memory_stats",
         ]);
         const r = await call(client, "query_cascade_memories", { query: "x" });
         assert.equal(r.isError, true);

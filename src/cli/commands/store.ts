@@ -9,6 +9,7 @@ import { MAX_INPUT_BYTES } from "../../record/limits.ts";
 import { normalizeRecord } from "../../record/schema.ts";
 import { parseRecordJson } from "../../sources/mod.ts";
 import type { StoreRequest } from "../../service/api.ts";
+import { parseDuration } from "../../service/duration.ts";
 import type { StoreResult } from "../../service/types.ts";
 import { type CliContext, withService } from "../context.ts";
 import { formatBytes, writeJson, writeLines } from "../output.ts";
@@ -26,6 +27,10 @@ export interface StoreCommandOptions {
   tag?: string[];
   /** Workspace for `cm context`. */
   workspace?: string;
+  /** Time to live, e.g. `30d`. */
+  ttl?: string;
+  /** Store even if forgotten before. */
+  force?: boolean;
 }
 
 function requestOf(opts: StoreCommandOptions): StoreRequest | "stdin" {
@@ -52,7 +57,11 @@ export async function storeCommand(ctx: CliContext, opts: StoreCommandOptions): 
     const record = parseRecordJson(text, "stdin");
     request = { kind: "record", record: normalizeRecord({ ...record, source: { kind: "stdin" } }) };
   } else request = req;
-  const result = await withService(ctx, (s) => s.store(request, { tags: opts.tag }));
+  const ttlMs = opts.ttl === undefined ? undefined : parseDuration(opts.ttl, "--ttl");
+  const result = await withService(
+    ctx,
+    (s) => s.store(request, { tags: opts.tag, ttlMs, force: opts.force }),
+  );
   render(ctx, result);
   return 0;
 }

@@ -1,0 +1,95 @@
+/**
+ * Rebuilding the index from the blobs alone: every blob carries its record, content id and store
+ * time inside its ciphertext. Rows whose blob is gone are dropped; blobs the index does not know
+ * are opened and adopted, except forgotten ones (removed) and copies of content already indexed
+ * (removed); blobs that cannot be opened are reported and left alone.
+ *
+ * @module
+ */
+
+import { readHeader } from "../../crypto/envelope.ts";
+import { canonicalJson } from "../../record/schema.ts";
+import { parsePointer, toPointer } from "../../store/pointer.ts";
+import type { LocalMemoryService } from "../memory_service.ts";
+import { sessionKey } from "../memory_service.ts";
+
+/** What a reindex did. */
+export interface ReindexResult {
+  /** Index rows checked. */
+  rows: number;
+  /** Rows dropped because their blob is missing. */
+  dropped: string[];
+  /** Blobs adopted into the index. */
+  adopted: number;
+  /** Blobs removed as forgotten or as copies of indexed content. */
+  removed: number;
+  /** Blobs that could not be opened (wrong key, corrupt): pointers with the reason. */
+  unreadable: { pointer: string; reason: string }[];
+}
+
+/** Rebuilds the index from the blobs. `onProgress(done, total)` counts blobs examined. */
+export async function reindexFromBlobs(
+  service: LocalMemoryService,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<ReindexResult> {
+  const index = service.index;
+  const rows = index.allRows();
+  const result: ReindexResult = {
+    rows: rows.length,
+    dropped: [],
+    adopted: 0,
+    removed: 0,
+    unreadable: [],
+  };
+  for (const row of rows) {
+    if (!(await service.blobs.has(parsePointer(row.pointer)))) {
+      index.removePointer(row.pointer);
+      result.dropped.push(row.pointer);
+    }
+  }
+  const indexed = new Set(index.allRows().map((r) => r.pointer));
+  const ids = [];
+  for await (const id of service.blobs.list()) if (!indexed.has(toPointer(id))) ids.push(id);
+  let done = 0;
+  for (const id of ids) {
+    const pointer = toPointer(id);
+    try {
+      const envelope = await service.blobs.get(id);
+      const { keyIdHex } = readHeader(envelope, `blob ${pointer}`);
+      const payload = await service.openPayload(id);
+      const forgotten = index.isTombstoned("content", payload.content_id) ||
+        index.isTombstoned(
+          "session",
+          sessionKey(payload.record.tool_name, payload.record.session_id),
+        );
+      if (forgotten) {
+        await service.blobs.delete(id);
+        result.removed++;
+      } else {
+        const outcome = index.insert({
+          pointer,
+          contentId: payload.content_id,
+          record: payload.record,
+          storedMs: new Date(payload.stored_at).getTime() || Date.now(),
+          storedBytes: envelope.byteLength,
+          recordBytes: new TextEncoder().encode(canonicalJson(payload.record)).byteLength,
+          keyId: keyIdHex,
+          expiresMs: payload.expires_at === undefined
+            ? undefined
+            : new Date(payload.expires_at).getTime(),
+        });
+        if (outcome.duplicate) {
+          await service.blobs.delete(id);
+          result.removed++;
+        } else result.adopted++;
+      }
+    } catch (err) {
+      result.unreadable.push({
+        pointer,
+        reason: err instanceof Error ? err.message : "unreadable",
+      });
+    }
+    onProgress(++done, ids.length);
+  }
+  return result;
+}
