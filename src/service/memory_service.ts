@@ -30,6 +30,7 @@ import { FsBlobStore } from "../store/fs_blob_store.ts";
 import { type BlobId, isBlobId, parsePointer, toPointer } from "../store/pointer.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "./api.ts";
 import { forgetMemories } from "./lifecycle/forget.ts";
+import { forEachLimit } from "./pool.ts";
 import { storeStats } from "./lifecycle/stats.ts";
 import type {
   EstimateInput,
@@ -74,6 +75,9 @@ export function payloadBytes(
 export function sessionKey(toolName: string, sessionId: string): string {
   return `${toolName}\u001f${sessionId}`;
 }
+
+/** How many blobs `verify` checks at once. */
+const VERIFY_CONCURRENCY = 16;
 
 /** Version of the JSON payload sealed inside each envelope. */
 export const PAYLOAD_VERSION = 1;
@@ -315,8 +319,12 @@ export class LocalMemoryService implements MemoryService {
     };
   }
 
-  /** Reads, hash-checks and opens a blob with whichever loaded key sealed it. */
-  async #openBlob(id: BlobId): Promise<SealedPayload & { keyIdHex: string }> {
+  /**
+   * Reads, hash-checks and opens a blob with whichever loaded key sealed it. `light` (used by
+   * `verify --read-data`) stops after authentication, decompression and the payload's framing;
+   * the full open also checks the record against the schema and recomputes its content id.
+   */
+  async #openBlob(id: BlobId, light = false): Promise<SealedPayload & { keyIdHex: string }> {
     const label = `blob ${toPointer(id)}`;
     const envelope = await this.#blobs.get(id);
     const { keyIdHex } = readHeader(envelope, label);
@@ -342,6 +350,10 @@ export class LocalMemoryService implements MemoryService {
     }
     if (parsed.v !== PAYLOAD_VERSION || typeof parsed.content_id !== "string") {
       throw corrupt("unknown payload version");
+    }
+    if (light) {
+      if (typeof parsed.record !== "object" || parsed.record === null) throw corrupt("no record");
+      return { ...(parsed as SealedPayload), keyIdHex };
     }
     let record: MemoryRecord;
     try {
@@ -385,21 +397,22 @@ export class LocalMemoryService implements MemoryService {
     const rows = this.#index.allRows();
     const indexed = new Set<string>();
     let readData = 0;
-    for (const row of rows) {
-      indexed.add(row.pointer);
+    const found: (VerifyProblem | undefined)[] = new Array(rows.length);
+    for (const row of rows) indexed.add(row.pointer);
+    await forEachLimit(rows, VERIFY_CONCURRENCY, async (row, i) => {
       const hex = row.pointer.slice("cascade://".length);
       if (!isBlobId(hex)) {
-        problems.push({
+        found[i] = {
           kind: "corrupt",
           pointer: row.pointer,
           message: "malformed pointer in the index",
-        });
-        continue;
+        };
+        return;
       }
       const id = hex as BlobId;
       try {
         if (options.readData) {
-          await this.#openBlob(id);
+          await this.#openBlob(id, true);
           readData++;
         } else {
           await this.#blobs.get(id);
@@ -411,9 +424,10 @@ export class LocalMemoryService implements MemoryService {
           : e?.code === "WRONG_KEY"
           ? "undecryptable"
           : "corrupt";
-        problems.push({ kind, pointer: row.pointer, message: e?.message ?? "unreadable" });
+        found[i] = { kind, pointer: row.pointer, message: e?.message ?? "unreadable" };
       }
-    }
+    });
+    for (const p of found) if (p !== undefined) problems.push(p);
     for await (const id of this.#blobs.list()) {
       const pointer = toPointer(id);
       if (!indexed.has(pointer)) {
