@@ -7,45 +7,123 @@
 
 /**
  * Well-known, fixed, non-secret prefixes that may appear in a preview, longest first. Only these
- * constant strings are ever shown; nothing after them is.
+ * constant strings are ever shown; nothing after them is. Each is distinctive (a vendor marker,
+ * not a word), so that a password that happens to start like one gives nothing away.
  */
 export const KNOWN_PREFIXES: readonly string[] = [
-  "-----BEGIN",
-  "github_pat_",
+  "access_token$production$",
+  "access_token$sandbox$",
+  "PuTTY-User-Key-File-",
+  "AGE-SECRET-KEY-1",
+  "IQoJb3JpZ2luX2Vj",
+  "LS0tLS1CRUdJTi",
+  "FLWSECK_TEST-",
+  "shippo_live_",
+  "duffel_live_",
   "sk-svcacct-",
+  "github_pat_",
+  "pscale_tkn_",
+  "-----BEGIN",
+  "xoxe.xoxp-",
+  "pscale_pw_",
+  "dckr_pat_",
   "sk-admin-",
+  "GR1348941",
+  "sk-or-v1-",
+  "rubygems_",
+  "FLWSECK-",
+  "lsv2_pt_",
   "sk-proj-",
-  "sk-ant-",
-  "sk_live_",
+  "lsv2_sk_",
+  "xkeysib-",
   "sk_test_",
-  "rk_live_",
+  "sk_live_",
+  "lin_api_",
   "rk_test_",
+  "rk_live_",
+  "sq0csp-",
+  "dop_v1_",
+  "sq0atp-",
+  "ops_eyJ",
+  "sntryu_",
+  "doo_v1_",
+  "dt0c01.",
+  "sntrys_",
+  "GOCSPX-",
+  "sk-ant-",
+  "CCIPAT_",
+  "dor_v1_",
+  "sk-lf-",
+  "dp.pt.",
+  "shpca_",
   "glpat-",
-  "xoxa-",
+  "whsec_",
+  "shpss_",
+  "glptt-",
+  "shpat_",
+  "glcbt-",
+  "ATATT3",
+  "xoxs-",
+  "gldt-",
+  "NRII-",
+  "PMAK-",
+  "HRKU-",
+  "glsa_",
   "xoxb-",
   "xoxe-",
   "xoxo-",
-  "xoxp-",
+  "xapp-",
+  "glrt-",
+  "xoxa-",
+  "tvly-",
   "xoxr-",
-  "xoxs-",
+  "pplx-",
+  "pcsk_",
+  "figd_",
+  "NRAK-",
+  "ya29.",
+  "xoxp-",
   "pypi-",
+  "gsk_",
+  "hvb.",
+  "ASIA",
   "ghp_",
-  "gho_",
-  "ghu_",
-  "ghs_",
   "ghr_",
+  "AIza",
+  "AKCp",
   "npm_",
   "AKIA",
-  "ASIA",
+  "ghs_",
+  "xai-",
+  "ghu_",
+  "hvs.",
+  "ABSK",
+  "gho_",
+  "glc_",
+  "LTAI",
   "ABIA",
   "ACCA",
-  "AIza",
-  "eyJ",
+  "ATBB",
+  "r8_",
   "sk-",
+  "SG.",
+  "hf_",
+  "eyJ",
 ];
 
 /** Authorization schemes shown by name (the scheme word is not secret; the credential is). */
 const SCHEMES: readonly string[] = ["Bearer", "Basic", "Token", "Digest"];
+
+/** {@link KNOWN_PREFIXES} by their first character, longest first. */
+const PREFIXES_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const p of KNOWN_PREFIXES) {
+    const list = m.get(p[0]) ?? [];
+    list.push(p);
+    m.set(p[0], list);
+  }
+  return m;
+})();
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
 const CARD_SHAPE = /^\d(?:[ -]?\d){12,18}$/;
@@ -72,7 +150,7 @@ export function maskPreview(value: string): string {
       return `${scheme}…(${n} chars)`;
     }
   }
-  for (const prefix of KNOWN_PREFIXES) {
+  for (const prefix of PREFIXES_BY_FIRST.get(value[0]) ?? []) {
     if (n > prefix.length && value.startsWith(prefix)) return `${prefix}…(${n} chars)`;
   }
   return `…(${n} chars)`;

@@ -2,34 +2,85 @@
  * The scanner's rule table: what counts as a secret or as personal data.
  *
  * Rules are data. To add one, append an entry to {@link RULES} with a stable kebab-case id, a
- * keyword prefilter (the rule's regex only runs when the lowercased text contains one of its
- * keywords), a global regex and, where a regex alone would be noisy, a `validate` function over the
- * captured value. Write regexes that cannot backtrack badly: anchor them on a literal or a
- * lookbehind, and bound every repetition that can meet its own continuation.
+ * description, a group (`secret` or `pii`), a category and severity, keywords, a regex and, where
+ * the regex alone would be noisy, a `validate` function over the captured value. Most entries go
+ * through {@link prefixed}, for the many providers whose tokens start with a fixed prefix.
  *
- * Choices worth knowing:
- * - Generic assignments (`password=…`, `api_key: …`) need a value that looks random (length,
- *   Shannon entropy, a digit or a symbol, or long mixed case) and that is not a placeholder or a
- *   reference (`changeme`, `<your-key>`, `${VAR}`, `{{ x }}`, `process.env.X`, `os.getenv(…)`).
- *   Lower-case identifiers such as `db-credentials` are treated as names, not secrets, and digits
- *   alone (token counts) are never a secret.
- * - Email addresses skip SSH remotes (`git@github.com`, and any `user@host:path` scp target),
- *   user names in URLs (`https://alice@github.com/…`), no-reply addresses (commit trailers),
- *   reserved or placeholder domains (RFC 2606/6761, `domain.com`, `test.com`) and asset names such
- *   as `icon@2x.png`: these are not personal data.
- * - Card numbers must pass Luhn and start with a known IIN (Visa, Mastercard, Amex, Discover).
- * - URL passwords that are well-known defaults (`postgres`, `root`, `password`, …), or whose host is
- *   a reserved example domain, are not flagged.
- * - AWS's documented example keys (ending in `EXAMPLE`/`EXAMPLEKEY`) are not flagged.
+ * Keywords are the prefilter: a rule only runs where one of its keywords occurs (keywords are
+ * ASCII, best of three characters or more; lowercase ones match in any case, one with an
+ * uppercase letter matches exactly). With
+ * `anchor: "keyword"` every match must start exactly at a keyword occurrence — the regex is then
+ * tried only there, which is what keeps a table of this size fast. A match may still extend to
+ * the left through a lookbehind that captures (see `mailchimp-api-key`).
+ *
+ * Keywords must not contain a character JSON escapes (a quote may open one: `"auth`, not
+ * `"auth"`): the JSON-unescaped view only holds lines where the raw text has a keyword.
+ *
+ * Regexes must not backtrack badly: anchor them on a literal, bound every repetition that can
+ * meet its own continuation, and never nest unbounded quantifiers.
+ *
+ * Value checks live in `validators.ts` (placeholders, references, entropy per alphabet, format
+ * checksums, documentation examples).
+ *
+ * Every finding blocks a store by default, whatever its severity; `policy.ts` lets a user redact
+ * or allow personal data per rule or group, redact secrets, or allow one known value by its
+ * fingerprint.
  *
  * @module
  */
 
-import { luhnValid } from "./luhn.ts";
 import { shannonEntropy } from "./entropy.ts";
+import {
+  authCredential,
+  awsKeyId,
+  awsSecret,
+  azureSasSignature,
+  base64PrivateKey,
+  discordBotToken,
+  dockerAuth,
+  githubToken,
+  isLiteralValue,
+  isPaymentCard,
+  isPlaceholder,
+  jwt,
+  looksLikeSecretValue,
+  looksLikeStrongSecret,
+  mnemonic,
+  mysqlPassword,
+  npmToken,
+  personalEmail,
+  phoneAfterKeyword,
+  phoneNumber,
+  plausibleTokenBody,
+  randomEnough,
+  randomToken,
+  urlPassword,
+} from "./validators.ts";
+import { isKnownExample } from "./examples.ts";
+
+export { isPaymentCard, isPlaceholder, looksLikeSecretValue };
 
 /** Whether a rule finds secrets (credentials, keys) or personal data. */
 export type RuleGroup = "secret" | "pii";
+
+/** What kind of credential or datum a rule finds (for reading the table and for reports). */
+export type RuleCategory =
+  | "private-key"
+  | "cloud"
+  | "code-host"
+  | "ai"
+  | "payments"
+  | "messaging"
+  | "registry"
+  | "infra"
+  | "saas"
+  | "database"
+  | "auth"
+  | "generic"
+  | "pii";
+
+/** How bad a leak of this kind is. Every finding blocks by default, whatever its severity. */
+export type Severity = "critical" | "high" | "medium" | "low";
 
 /** One detection rule. */
 export interface Rule {
@@ -39,17 +90,44 @@ export interface Rule {
   readonly description: string;
   /** Secret or personal data. */
   readonly group: RuleGroup;
+  /** What kind of thing it finds. */
+  readonly category?: RuleCategory;
+  /** How bad a leak is. */
+  readonly severity?: Severity;
+  /** Short names a policy may use for this rule (e.g. `email`). */
+  readonly aliases?: readonly string[];
   /**
-   * Lowercase prefilter: the rule only runs when the lowercased text contains one of these.
-   * Empty means the rule always runs.
+   * Prefilter: the rule only runs where one of these occurs. Lowercase keywords match in any
+   * case; a keyword with an uppercase letter matches exactly. Empty means the rule always runs.
    */
   readonly keywords: readonly string[];
-  /** The matcher; must have the global (`g`) flag. */
+  /**
+   * Where the regex runs:
+   * - `keyword`: every match starts exactly at one of the keywords, so the regex is only tried
+   *   at keyword occurrences;
+   * - `digits`: every match lies in a run of at least {@link Rule.digits} digits (separated by
+   *   at most two of ` -.()+/` at a time, plus up to two such characters before it), so the regex
+   *   only runs around such runs;
+   * - `text` (the default): over the whole text, when any keyword occurs in it (or always, with
+   *   no keywords).
+   */
+  readonly anchor?: "keyword" | "digits" | "text";
+  /** For `anchor: "digits"`: the fewest digits a match can have. */
+  readonly digits?: number;
+  /** The matcher (flags other than `g`/`y`/`d` are kept). */
   readonly pattern: RegExp;
-  /** Capture group holding the secret value (default 0, the whole match). */
-  readonly secretGroup?: number;
-  /** Extra check on the captured value; a match is only reported when this returns true. */
-  readonly validate?: (value: string) => boolean;
+  /** Capture group (number or name) holding the secret value (default 0, the whole match). */
+  readonly secretGroup?: number | string;
+  /**
+   * Extra check on the captured value (and the whole match); a match is only reported when this
+   * returns true.
+   */
+  readonly validate?: (value: string, match: string) => boolean;
+  /**
+   * A cheap necessary condition, checked at each keyword occurrence before the regex runs
+   * (keyword-anchored rules only): false means the regex cannot match there.
+   */
+  readonly gate?: (text: string, at: number) => boolean;
   /**
    * When matches of two rules overlap, only the higher-priority one is reported (so a GitHub token
    * inside `token=…` is reported once, as a GitHub token). Equal priorities ≥
@@ -68,253 +146,239 @@ export const PRIORITY_GENERIC = 10;
 export const PRIORITY_PII = 5;
 
 // ---------------------------------------------------------------------------------------------
-// Value checks
+// Pattern pieces
 // ---------------------------------------------------------------------------------------------
 
-/** Values that are defaults or documentation, not secrets (compared lowercased). */
-const DEFAULT_VALUES = new Set([
-  "password",
-  "passwd",
+/** Separator between a name and its value: `=`, `:`, `:=`, `=>`, `>`, with optional quotes. */
+const SEP = String.raw`\\?["'\]]{0,2}[ \t]{0,5}(?::=|=>|[:=>])(?![=:])[ \t]{0,5}\\?["'\`]?`;
+
+/** Left edge of a prefixed token: not inside a longer word. */
+const L = String.raw`(?<![A-Za-z0-9_\-])`;
+/** Right edge of a token: the token ends here. */
+const R = String.raw`(?![A-Za-z0-9_\-])`;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Options of {@link prefixed}. */
+interface PrefixedSpec {
+  id: string;
+  description: string;
+  category: RuleCategory;
+  severity?: Severity;
+  /** Literal prefixes (keywords too): one with an uppercase letter matches exactly as written. */
+  prefixes: readonly string[];
+  /** Regex source of what follows the prefix. */
+  body: string;
+  /** Extra check (default: the part after the prefix is a plausible random value). */
+  validate?: (value: string) => boolean;
+  /** Override the left edge (default {@link L}). */
+  left?: string;
+  /** Override the right edge (default {@link R}). */
+  right?: string;
+  /** Regex flags besides `g` (e.g. `i`). */
+  flags?: string;
+}
+
+/**
+ * A rule for tokens that start with a fixed prefix (`ghp_`, `xoxb-`, `AKIA`, `SG.`): keywords
+ * are the prefixes, the regex is anchored on them, and the default validator checks that the
+ * random part is not a placeholder, a run or a sequence.
+ */
+export function prefixed(spec: PrefixedSpec): Rule {
+  const prefixes = [...spec.prefixes].sort((a, b) => b.length - a.length);
+  const source = (spec.left ?? L) + `(?:${prefixes.map(escapeRegExp).join("|")})` + spec.body +
+    (spec.right ?? R);
+  const ci = (spec.flags ?? "").includes("i");
+  const afterPrefix = (value: string): string => {
+    for (const p of prefixes) {
+      if (ci ? value.toLowerCase().startsWith(p.toLowerCase()) : value.startsWith(p)) {
+        return value.slice(p.length);
+      }
+    }
+    return value;
+  };
+  const check = spec.validate ?? ((value: string) => plausibleTokenBody(afterPrefix(value)));
+  return {
+    id: spec.id,
+    description: spec.description,
+    group: "secret",
+    category: spec.category,
+    severity: spec.severity ?? "high",
+    keywords: prefixes.map((p) => (/[A-Z]/.test(p) ? p : p.toLowerCase())),
+    anchor: "keyword",
+    pattern: new RegExp(source, "g" + (spec.flags ?? "")),
+    validate: (value) => check(value) && !isKnownExample(value),
+  };
+}
+
+/** Options of {@link named}. */
+interface NamedSpec {
+  id: string;
+  description: string;
+  category: RuleCategory;
+  severity?: Severity;
+  /** Lowercase keywords; each match starts at one of them (the start of `name`). */
+  keywords: readonly string[];
+  /** Regex source of the name, starting at a keyword (matched case-insensitively). */
+  name: string;
+  /** Regex source of the value (captured; matched case-insensitively, like the name). */
+  value: string;
+  validate?: (value: string) => boolean;
+}
+
+/**
+ * A rule for a value recognised by the name it is assigned to (`HEROKU_API_KEY=<uuid>`,
+ * `"okta_token": "00…"`): `name`, up to 30 more name characters, a separator, the value.
+ */
+export function named(spec: NamedSpec): Rule {
+  return {
+    id: spec.id,
+    description: spec.description,
+    group: "secret",
+    category: spec.category,
+    severity: spec.severity ?? "high",
+    keywords: spec.keywords,
+    anchor: "keyword",
+    pattern: new RegExp(
+      `(?:${spec.name})[\\w.-]{0,30}?${SEP}(${spec.value})(?![A-Za-z0-9_\\-])`,
+      "gi",
+    ),
+    secretGroup: 1,
+    gate: assignmentAhead,
+    validate: (value) => (spec.validate ?? plausibleTokenBody)(value) && !isKnownExample(value),
+  };
+}
+
+/** Names that hold secrets in generic assignments (each starts with a keyword below). */
+const GENERIC_NAME = String.raw`(?<!(?:page|next|continuation|sync|resume|cancell?ation|` +
+  String.raw`idempotency|cursor)[_-]?)` +
+  String.raw`(?:pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|credentials?|` +
+  String.raw`(?:access|private|auth|encryption|signing|master|client|app|license)[_-]?key)`;
+
+const GENERIC_KEY_PREFIXES = [
+  "access",
+  "private",
+  "auth",
+  "encryption",
+  "signing",
+  "master",
+  "client",
+  "app",
+  "license",
+];
+
+/** Keywords of the generic assignment rule: where each name can start. */
+const GENERIC_KEYWORDS = [
   "pass",
   "pwd",
   "secret",
   "token",
-  "apikey",
   "api_key",
-  "changeme",
-  "change_me",
-  "change-me",
-  "changeit",
-  "example",
-  "placeholder",
-  "default",
-  "admin",
-  "administrator",
-  "root",
-  "toor",
-  "guest",
-  "user",
-  "username",
-  "test",
-  "testing",
-  "dummy",
-  "postgres",
-  "mysql",
-  "redis",
-  "mongo",
-  "rabbitmq",
-  "sa",
-  "null",
-  "none",
-  "nil",
-  "undefined",
-  "true",
-  "false",
-  "string",
-  "str",
-  "required",
-  "optional",
-  "redacted",
-  "hidden",
-  "masked",
-  "secret123",
-  "password123",
-  "password1",
-]);
-
-/** Substrings that mark a placeholder or a masked value (compared lowercased). */
-const PLACEHOLDER_PARTS: readonly string[] = [
-  "xxx",
-  "***",
-  "...",
-  "…",
-  "•••",
-  "changeme",
-  "change_me",
-  "change-me",
-  "your_",
-  "your-",
-  "yourapi",
-  "yourtoken",
-  "yoursecret",
-  "yourpass",
-  "mytoken",
-  "my_token",
-  "my-token",
-  "mysecret",
-  "my_secret",
-  "my-secret",
-  "mypassword",
-  "my_password",
-  "my-password",
-  "example",
-  "placeholder",
-  "dummy",
-  "redacted",
-  "replace_me",
-  "replace-me",
-  "replaceme",
-  "replace_with",
-  "insert_",
-  "insert-",
-  "<",
-  ">",
-  "${",
-  "{{",
-  "}}",
-  "%(",
-  "os.getenv",
-  "os.environ",
-  "process.env",
-  "deno.env",
-  "getenv(",
-  "env(",
-  "env[",
-  "env.",
-  "secrets.",
-  "vault:",
-  "keyring",
+  "api-key",
+  "apikey",
+  "credential",
+  ...GENERIC_KEY_PREFIXES.flatMap((p) => [`${p}_key`, `${p}-key`, `${p}key`]),
 ];
-
-/**
- * A dotted member chain (`self.token`, `config.api.key!`) or a call/index (`getToken(`,
- * `env["X"]`). Values containing a call (`a+len(b)`) are caught separately.
- */
-const CODE_REFERENCE =
-  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)[A-Za-z_$][\w$]*)+[!?;]*|[A-Za-z_$][\w$.]*\s*[([].*)$/;
-/** Words in camelCase or PascalCase (`includeCredentials`, `AccessTokenProvider`): code names. */
-const CAMEL_WORDS = /^_*(?:[a-z]+|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+$/;
-
-/**
- * True when `value` is a placeholder, a masked value, a default, an environment or template
- * reference, or code that reads a secret from elsewhere.
- */
-export function isPlaceholder(value: string): boolean {
-  const v = value.toLowerCase();
-  if (DEFAULT_VALUES.has(v)) return true;
-  if (/^(.)\1*$/.test(v)) return true;
-  if (/^[$%@&(\[{:]/.test(value)) return true;
-  if (/[A-Za-z0-9_]\(/.test(value)) return true;
-  for (const p of PLACEHOLDER_PARTS) if (v.includes(p)) return true;
-  if (CODE_REFERENCE.test(value)) return true;
-  return false;
-}
-
-function isPathLike(value: string): boolean {
-  return /^(?:\/|~\/|\.\.?\/|[A-Za-z]:[\\/])/.test(value) || value.includes("://");
-}
-
-function stripQuotes(value: string): string {
-  return value.replace(/^["'`]+/, "").replace(/["'`.,;:)\]}>]+$/, "");
-}
-
-/**
- * True when `value` looks like a real secret in a `name = value` position: at least 8 characters,
- * not a placeholder, reference, path or number, random enough by Shannon entropy, and with a digit
- * or symbol (or, when at least 16 long, mixed case that is not CamelCase words).
- */
-export function looksLikeSecretValue(raw: string): boolean {
-  const value = stripQuotes(raw);
-  const n = value.length;
-  if (n < 8 || n > 4096) return false;
-  if (/^\d+$/.test(value)) return false;
-  if (isPlaceholder(raw) || isPlaceholder(value) || isPathLike(value)) return false;
-  const h = shannonEntropy(value);
-  if (h < (n < 16 ? 2.5 : 3.0)) return false;
-  const hasDigit = /\d/.test(value);
-  const hasSymbol = /[^A-Za-z0-9_.\-]/.test(value);
-  if (hasDigit || hasSymbol) return true;
-  return n >= 16 && /[a-z]/.test(value) && /[A-Z]/.test(value) && !CAMEL_WORDS.test(value);
-}
-
-function randomToken(minEntropy: number): (value: string) => boolean {
-  return (value) => /\d/.test(value) && shannonEntropy(value) >= minEntropy;
-}
-
-function notAwsExample(value: string): boolean {
-  return !/EXAMPLE/.test(value);
-}
-
-function awsSecret(value: string): boolean {
-  if (!notAwsExample(value)) return false;
-  let classes = 0;
-  if (/[a-z]/.test(value)) classes++;
-  if (/[A-Z]/.test(value)) classes++;
-  if (/\d/.test(value)) classes++;
-  return classes >= 3 && shannonEntropy(value) >= 3.5;
-}
-
-function authCredential(value: string): boolean {
-  const m = /^\S+\s+(\S+)$/.exec(value);
-  if (!m) return false;
-  const cred = m[1];
-  return cred.length >= 8 && !isPlaceholder(cred) && shannonEntropy(cred) >= 2.5;
-}
-
-function urlPassword(value: string): boolean {
-  return value.length > 0 && !isPlaceholder(value);
-}
-
-function mysqlPassword(value: string): boolean {
-  return value.length >= 4 && !isPlaceholder(value);
-}
-
-function mnemonic(value: string): boolean {
-  const words = value.trim().split(/\s+/);
-  return [12, 15, 18, 21, 24].includes(words.length) && value === value.toLowerCase();
-}
-
-/** Reserved or non-personal email domains (RFC 2606 / 6761 and asset-name look-alikes). */
-const EMAIL_SKIP_DOMAIN =
-  /(?:^|\.)(?:(?:example|domain|yourdomain|test)\.(?:com|org|net)|[^.]+\.(?:example|test|invalid|localhost|local|internal)|users\.noreply\.github\.com)$|\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|avif|js|mjs|cjs|jsx|ts|tsx|json|css|scss|less|html?|txt|lock|ya?ml|toml|map|wasm|pdf|zip|gz|tgz|mp[34]|mov|woff2?|ttf|otf)$/i;
-
-function personalEmail(value: string): boolean {
-  const at = value.lastIndexOf("@");
-  const local = value.slice(0, at).toLowerCase();
-  const domain = value.slice(at + 1).toLowerCase();
-  if (local === "git") return false;
-  if (/^(?:no-?reply|do-?not-?reply)(?:[+.-]|$)/.test(local) || domain.includes("noreply")) {
-    return false;
-  }
-  return !EMAIL_SKIP_DOMAIN.test(domain);
-}
-
-/** True for a Luhn-valid 13–19 digit number with a Visa, Mastercard, Amex or Discover prefix. */
-export function isPaymentCard(value: string): boolean {
-  const seps = value.match(/[ -]/g);
-  if (seps && new Set(seps).size > 1) return false;
-  const d = value.replace(/[ -]/g, "");
-  const n = d.length;
-  if (n < 13 || n > 19 || /^(\d)\1*$/.test(d)) return false;
-  const two = Number(d.slice(0, 2));
-  const four = Number(d.slice(0, 4));
-  const three = Number(d.slice(0, 3));
-  const known = (d[0] === "4" && (n === 13 || n === 16 || n === 19)) ||
-    (((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) && n === 16) ||
-    ((two === 34 || two === 37) && n === 15) ||
-    ((four === 6011 || two === 65 || (three >= 644 && three <= 649)) && n >= 16);
-  return known && luhnValid(d);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pattern pieces
-// ---------------------------------------------------------------------------------------------
-
-/** Separator between a name and its value: `=`, `:`, `:=`, `=>`, with optional quotes. */
-const SEP = String.raw`\\?["'\]]{0,2}[ \t]{0,5}(?::=|=>|[:=])(?![=:])[ \t]{0,5}\\?["'\`]?`;
-
-/** Names that hold secrets in generic assignments. */
-const GENERIC_NAME = String.raw`(?:pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|` +
-  String
-    .raw`(?:access|private|auth|encryption|signing|master|client|app|license)[_-]?key|credentials?)`;
 
 /** Name suffixes that make the value metadata, not a secret (`token_count`, `secret_name`). */
 const GENERIC_NOT = String.raw`(?![\w.-]*?(?:count|limit|type|url|uri|endpoint|path|file|name|` +
   String.raw`len|length|ttl|expir|usage|size|index|policy|less|ref|helper|header|version|prefix|` +
-  String.raw`iz(?:e|er|ed|ing)|id\b))`;
+  String.raw`hash|digest|checksum|hint|field|label|format|mode|iz(?:e|er|ed|ing)|id\b))`;
+
+/**
+ * Separator without the opening quote, for rules whose value handles quoting itself
+ * ({@link GENERIC_VALUE}).
+ */
+const SEP_BARE = String.raw`\\?["'\]]{0,2}[ \t]{0,5}(?::=|=>|[:=>])(?![=:])[ \t]{0,5}`;
+
+/**
+ * A value, in group `v`: inside quotes, everything up to the closing quote (no whitespace or
+ * backslash); unquoted, up to a space, quote, `,`, `;`, `&`, `<` or backslash.
+ */
+const GENERIC_VALUE = String.raw`\\?(?:(?<q>["'\`])(?<v>(?:(?!\k<q>)[^\s\\]){1,4096})\k<q>|` +
+  String.raw`(?<v>[^\s"'\`,;&\\<]{1,4096}))`;
+
+const NAME_CHAR: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = /[\w.-]/.test(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+})();
+
+/**
+ * Gate of the assignment rules: from `at`, a name (up to 64 word characters, `.` or `-`), up to
+ * three closing quotes, backslashes or brackets and five spaces, then `:`, `=` or `>`.
+ */
+export function assignmentAhead(text: string, at: number): boolean {
+  const n = Math.min(text.length, at + 80);
+  let i = at;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || NAME_CHAR[c] === 0) break;
+    i++;
+  }
+  for (let k = 0; k < 3 && i < n; k++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 92 || c === 93) i++;
+    else break;
+  }
+  for (let k = 0; k < 5 && i < n; k++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) i++;
+    else break;
+  }
+  const c = text.charCodeAt(i);
+  return c === 58 || c === 61 || c === 62;
+}
+
+/** Gate of `--flag value` rules: the flag word, then a space or tab, then a value. */
+function flagAhead(text: string, at: number): boolean {
+  let i = at;
+  const n = Math.min(text.length, at + 40);
+  while (i < n && (NAME_CHAR[text.charCodeAt(i)] ?? 0) === 1) i++;
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  return (c === 32 || c === 9) && d > 32;
+}
+
+/** Gate of the email rule: `@` between a local-part character and a domain character. */
+function emailAround(text: string, at: number): boolean {
+  const b = text.charCodeAt(at - 1);
+  const a = text.charCodeAt(at + 1);
+  const local = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) ||
+    b === 46 || b === 95 || b === 37 || b === 43 || b === 45;
+  const domain = (a >= 48 && a <= 57) || (a >= 65 && a <= 90) || (a >= 97 && a <= 122);
+  return local && domain;
+}
+
+/** Gate of the URL rule: an `@` after `://` before the first `/`, `?`, quote or space. */
+function userinfoAhead(text: string, at: number): boolean {
+  const n = Math.min(text.length, at + 520);
+  for (let i = at + 3; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64) return true;
+    if (
+      c <= 32 || c === 47 || c === 63 || c === 34 || c === 39 || c === 96 ||
+      c === 60 || c === 62 || c === 92
+    ) return false;
+  }
+  return false;
+}
+
+/** Gate of the bearer rule: a space or tab after the word. */
+function spaceAfterWord(text: string, at: number): boolean {
+  const c = text.charCodeAt(at + 6);
+  return c === 32 || c === 9;
+}
 
 /** Token68 characters (RFC 7235) for authorization credentials. */
 const TOKEN68 = String.raw`[A-Za-z0-9\-._~+\/]+=*`;
+
+/** Body of a PEM block: base64, line breaks (real or escaped), indentation, line-number marks. */
+const PEM_BODY = String.raw`(?:[A-Za-z0-9+\/=\s→|:]|\\[rn])`;
+/** Line breaks (real or escaped), indentation and line-number prefixes (`   12→`, `12:`). */
+const GAP = String.raw`(?:\s|\\[rn]|\d{1,7}(?:→|\t|[:|] ?)|(?<=\n)\+)*`;
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -322,138 +386,1121 @@ const TOKEN68 = String.raw`[A-Za-z0-9\-._~+\/]+=*`;
 
 /** Every rule the scanner applies, in reporting order for equal priorities. */
 export const RULES: readonly Rule[] = [
+  // ----- private keys -------------------------------------------------------------------------
   {
     id: "private-key",
-    description: "private key block (PEM, OpenSSH or PGP)",
+    description: "private key block (PEM, OpenSSH, PGP, PKCS#8)",
     group: "secret",
-    keywords: ["private key"],
+    category: "private-key",
+    severity: "critical",
+    keywords: ["-----begin"],
+    anchor: "keyword",
     pattern: new RegExp(
-      String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[rn])*` +
-        String.raw`(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}(?:\s|\\[rn])+)*` +
-        String.raw`[A-Za-z0-9+\/=]{24,}` +
+      String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----${GAP}` +
+        String.raw`(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}(?:\s|\\[rn])${GAP})*` +
+        String.raw`\+?[A-Za-z0-9+\/=]{24,}` +
         String
-          .raw`(?:(?:[A-Za-z0-9+\/=]|\s|\\[rn]){0,65536}?-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----)?`,
+          .raw`(?:${PEM_BODY}{0,65536}?-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----)?`,
       "g",
     ),
+    validate: (value) => !/\.\.\.|…|x{6}|X{6}|<[a-z _-]+>|\*{4}/.test(value),
   },
   {
+    id: "putty-private-key",
+    description: "PuTTY private key file",
+    group: "secret",
+    category: "private-key",
+    severity: "critical",
+    keywords: ["putty-user-key-file-"],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`PuTTY-User-Key-File-\d: [^\r\n\\]{1,60}[\s\S]{0,8192}?Private-Lines: ?\d{1,4}` +
+        String.raw`${GAP}[A-Za-z0-9+\/=]{16,}(?:[A-Za-z0-9+\/=\s→|:]|\\[rn]){0,8192}`,
+      "g",
+    ),
+    validate: (value) => !/\.\.\.|…|x{6}/.test(value),
+  },
+  prefixed({
+    id: "age-secret-key",
+    description: "age encryption secret key",
+    category: "private-key",
+    severity: "critical",
+    prefixes: ["AGE-SECRET-KEY-1"],
+    body: "[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+  }),
+  {
+    id: "wireguard-private-key",
+    description: "WireGuard private key (PrivateKey = … in a wg config)",
+    group: "secret",
+    category: "private-key",
+    severity: "critical",
+    keywords: ["privatekey"],
+    anchor: "keyword",
+    pattern: /PrivateKey[ \t]*=[ \t]*([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)(?![A-Za-z0-9+/=])/g,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value) && !isKnownExample(value),
+  },
+  {
+    id: "base64-private-key",
+    description: "base64-encoded private key (kubeconfig client-key-data, Kubernetes TLS secret)",
+    group: "secret",
+    category: "private-key",
+    severity: "critical",
+    keywords: ["LS0tLS1CRUdJTi"],
+    anchor: "keyword",
+    pattern: /LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2}/g,
+    validate: base64PrivateKey,
+  },
+
+  // ----- cloud --------------------------------------------------------------------------------
+  prefixed({
     id: "aws-access-key-id",
     description: "AWS access key id",
-    group: "secret",
-    keywords: ["akia", "asia", "abia", "acca"],
-    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
-    validate: notAwsExample,
-  },
+    category: "cloud",
+    severity: "critical",
+    prefixes: ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
+    body: "[A-Z0-9]{16,17}",
+    left: String.raw`(?<![A-Za-z0-9])`,
+    right: String.raw`(?![A-Za-z0-9])`,
+    validate: (value) => (value.length === 20 || value.startsWith("A3T")) && awsKeyId(value),
+  }),
   {
     id: "aws-secret-access-key",
     description: "AWS secret access key (40-character key next to an AWS/secret key name)",
     group: "secret",
-    keywords: ["aws", "secret"],
+    category: "cloud",
+    severity: "critical",
+    keywords: [
+      ...["aws_secret", "aws-secret", "aws secret", "awssecret", "aws.secret"],
+      ...["secret_access", "secret-access", "secret access", "secretaccess", "secret.access"],
+    ],
+    anchor: "keyword",
     pattern: new RegExp(
-      String.raw`(?:aws[_ -]?secret(?:[_ -]?access)?(?:[_ -]?key)?|secret[_ -]?access[_ -]?key)` +
+      String.raw`(?:aws[_ .-]?secret(?:[_ .-]?access)?(?:[_ .-]?key)?|` +
+        String.raw`secret[_ .-]?access[_ .-]?key)` +
         String.raw`[^\r\n]{0,40}?(?<![A-Za-z0-9\/+])([A-Za-z0-9\/+]{40})(?![A-Za-z0-9\/+=])`,
       "gi",
     ),
     secretGroup: 1,
     validate: awsSecret,
   },
+  named({
+    id: "aws-session-token",
+    description: "AWS session token (STS temporary credentials)",
+    category: "cloud",
+    severity: "critical",
+    keywords: [
+      "aws_session_token",
+      "aws-session-token",
+      "awssessiontoken",
+      "sessiontoken",
+      "session_token",
+      "x-amz-security-token",
+      "aws_security_token",
+    ],
+    name: String
+      .raw`aws[_-]?session[_-]?token|session[_-]?token|x-amz-security-token|aws_security_token`,
+    value: String.raw`[A-Za-z0-9\/+]{100,4096}={0,2}`,
+  }),
+  prefixed({
+    id: "aws-session-token-value",
+    description: "AWS session token (by its encoded header)",
+    category: "cloud",
+    severity: "critical",
+    prefixes: ["IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "FQoGZXIvYXdzE"],
+    body: String.raw`[A-Za-z0-9\/+]{80,4096}={0,2}`,
+    right: String.raw`(?![A-Za-z0-9\/+=])`,
+  }),
+  prefixed({
+    id: "aws-bedrock-api-key",
+    description: "Amazon Bedrock API key",
+    category: "cloud",
+    severity: "critical",
+    prefixes: ["ABSK"],
+    body: String.raw`[A-Za-z0-9+\/]{109,269}={0,2}`,
+    right: String.raw`(?![A-Za-z0-9+\/=])`,
+  }),
   {
+    id: "gcp-service-account-key",
+    description: "Google Cloud service-account key file (private_key_id)",
+    group: "secret",
+    category: "cloud",
+    severity: "high",
+    keywords: ['"private_key_id'],
+    anchor: "keyword",
+    pattern: /"private_key_id"\s*:\s*"([0-9a-f]{40})"/g,
+    secretGroup: 1,
+    validate: (value) => randomEnough(value) && plausibleTokenBody(value),
+  },
+  prefixed({
+    id: "google-api-key",
+    description: "Google API key (Google Cloud, Maps, Firebase, Gemini)",
+    category: "cloud",
+    prefixes: ["AIza"],
+    body: "[0-9A-Za-z_-]{35}",
+  }),
+  prefixed({
+    id: "google-oauth-client-secret",
+    description: "Google OAuth client secret",
+    category: "cloud",
+    prefixes: ["GOCSPX-"],
+    body: "[A-Za-z0-9_-]{28}",
+  }),
+  prefixed({
+    id: "google-oauth-token",
+    description: "Google OAuth access or refresh token",
+    category: "cloud",
+    prefixes: ["ya29.", "1//0"],
+    body: "[0-9A-Za-z_-]{30,2048}",
+    left: String.raw`(?<![A-Za-z0-9_\-.\/])`,
+  }),
+  {
+    id: "azure-storage-account-key",
+    description: "Azure storage account key (AccountKey= in a connection string)",
+    group: "secret",
+    category: "cloud",
+    severity: "critical",
+    keywords: ["accountkey="],
+    anchor: "keyword",
+    pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/gi,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value) && !isKnownExample(value),
+  },
+  {
+    id: "azure-shared-access-key",
+    description: "Azure Service Bus / Event Hubs / IoT Hub shared access key",
+    group: "secret",
+    category: "cloud",
+    severity: "critical",
+    keywords: ["sharedaccesskey="],
+    anchor: "keyword",
+    pattern: /SharedAccessKey=([A-Za-z0-9+/]{42,44}={0,2})(?![A-Za-z0-9+/=])/gi,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value) && !isKnownExample(value),
+  },
+  {
+    id: "azure-sas-token",
+    description: "Azure shared access signature (sig= in a SAS URL or token)",
+    group: "secret",
+    category: "cloud",
+    severity: "high",
+    keywords: ["sig="],
+    anchor: "keyword",
+    pattern: /(?<=[?&;"'\s]|^)sig=([A-Za-z0-9%+/]{40,100}(?:%3[Dd]|=){0,2})(?![A-Za-z0-9%+/=])/g,
+    secretGroup: 1,
+    validate: azureSasSignature,
+  },
+  {
+    id: "azure-ad-client-secret",
+    description: "Microsoft Entra ID (Azure AD) client secret",
+    group: "secret",
+    category: "cloud",
+    severity: "critical",
+    keywords: ["0Q~", "1Q~", "2Q~", "3Q~", "4Q~", "5Q~", "6Q~", "7Q~", "8Q~", "9Q~"],
+    anchor: "keyword",
+    // Anchored on "<digit>Q~"; the lookbehind captures the whole secret, which starts 3 before.
+    pattern:
+      /(?<=(?<![\w~.-])(?=([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}(?![\w~.-])))[a-zA-Z0-9_~.]{3})\dQ~/g,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value.slice(6)),
+  },
+  prefixed({
+    id: "digitalocean-token",
+    description: "DigitalOcean personal access, OAuth or refresh token",
+    category: "cloud",
+    prefixes: ["dop_v1_", "doo_v1_", "dor_v1_"],
+    body: "[a-f0-9]{64}",
+  }),
+  prefixed({
+    id: "heroku-api-key",
+    description: "Heroku API key",
+    category: "cloud",
+    prefixes: ["HRKU-"],
+    body: "[0-9A-Za-z_-]{58,64}",
+  }),
+  named({
+    id: "heroku-api-key-legacy",
+    description: "Heroku API key (UUID assigned to a Heroku name)",
+    category: "cloud",
+    keywords: ["heroku"],
+    name: "heroku",
+    value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+  }),
+  named({
+    id: "cloudflare-api-token",
+    description: "Cloudflare API token or global API key",
+    category: "cloud",
+    keywords: ["cloudflare", "cf_api", "cf-api"],
+    name: String.raw`cloudflare|cf[_-]api`,
+    value: "[A-Za-z0-9_-]{37,40}",
+    validate: (v) => /\d/.test(v) && randomEnough(v) && plausibleTokenBody(v),
+  }),
+  prefixed({
+    id: "cloudflare-origin-ca-key",
+    description: "Cloudflare Origin CA key",
+    category: "cloud",
+    prefixes: ["v1.0-"],
+    body: "[a-f0-9]{24}-[a-f0-9]{146}",
+  }),
+  prefixed({
+    id: "alibaba-access-key-id",
+    description: "Alibaba Cloud access key id",
+    category: "cloud",
+    prefixes: ["LTAI"],
+    body: "[A-Za-z0-9]{12,20}",
+  }),
+  {
+    id: "firebase-cloud-messaging-key",
+    description: "Firebase Cloud Messaging server key",
+    group: "secret",
+    category: "cloud",
+    severity: "high",
+    keywords: [":APA91b"],
+    anchor: "keyword",
+    pattern:
+      /(?<=(?<![\w-])(?=(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,160}))AAAA[A-Za-z0-9_-]{7}):APA91b/g,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value.slice(19)),
+  },
+
+  // ----- code hosts ---------------------------------------------------------------------------
+  prefixed({
     id: "github-token",
     description: "GitHub token (personal, OAuth, user-to-server, server-to-server or refresh)",
-    group: "secret",
-    keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-    pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g,
-  },
-  {
+    category: "code-host",
+    severity: "critical",
+    prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+    body: "[A-Za-z0-9]{36,251}",
+    left: String.raw`(?<![A-Za-z0-9_])`,
+    right: String.raw`(?![A-Za-z0-9_])`,
+    validate: githubToken,
+  }),
+  prefixed({
     id: "github-fine-grained-token",
     description: "GitHub fine-grained personal access token",
-    group: "secret",
-    keywords: ["github_pat_"],
-    pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}(?![A-Za-z0-9_])/g,
-  },
-  {
+    category: "code-host",
+    severity: "critical",
+    prefixes: ["github_pat_"],
+    body: "[A-Za-z0-9_]{22,255}",
+    left: String.raw`(?<![A-Za-z0-9_])`,
+    right: String.raw`(?![A-Za-z0-9_])`,
+  }),
+  prefixed({
     id: "gitlab-token",
-    description: "GitLab personal access token",
-    group: "secret",
-    keywords: ["glpat-"],
-    pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g,
-  },
-  {
+    description: "GitLab personal, project or group access token",
+    category: "code-host",
+    severity: "critical",
+    prefixes: ["glpat-"],
+    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+  }),
+  prefixed({
+    id: "gitlab-deploy-token",
+    description: "GitLab deploy token",
+    category: "code-host",
+    prefixes: ["gldt-"],
+    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+  }),
+  prefixed({
+    id: "gitlab-runner-token",
+    description: "GitLab runner authentication or registration token",
+    category: "code-host",
+    prefixes: ["glrt-", "GR1348941"],
+    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+  }),
+  prefixed({
+    id: "gitlab-ci-token",
+    description: "GitLab pipeline trigger or CI job token",
+    category: "code-host",
+    prefixes: ["glptt-", "glcbt-"],
+    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+  }),
+  prefixed({
+    id: "gitlab-other-token",
+    description: "GitLab feed, incoming-mail, agent, OAuth-application, SCIM or feature-flag token",
+    category: "code-host",
+    prefixes: ["glft-", "glimt-", "glagent-", "gloas-", "glsoat-", "glffct-"],
+    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+  }),
+  prefixed({
+    id: "bitbucket-app-password",
+    description: "Bitbucket app password",
+    category: "code-host",
+    prefixes: ["ATBB"],
+    body: "[A-Za-z0-9_=.-]{28,40}",
+  }),
+  prefixed({
+    id: "atlassian-api-token",
+    description: "Atlassian (Jira, Confluence, Bitbucket) API or access token",
+    category: "code-host",
+    prefixes: ["ATATT3", "ATCTT3"],
+    body: "[A-Za-z0-9_=-]{100,255}",
+  }),
+
+  // ----- AI providers -------------------------------------------------------------------------
+  prefixed({
     id: "anthropic-api-key",
-    description: "Anthropic API key",
-    group: "secret",
-    keywords: ["sk-ant-"],
-    pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{32,255}(?![A-Za-z0-9_-])/g,
-  },
-  {
+    description: "Anthropic API, admin or OAuth key",
+    category: "ai",
+    severity: "critical",
+    prefixes: ["sk-ant-"],
+    body: "[A-Za-z0-9_-]{32,255}",
+  }),
+  prefixed({
     id: "openai-api-key",
-    description: "OpenAI API key",
-    group: "secret",
-    keywords: ["sk-"],
-    pattern:
-      /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,255}|[A-Za-z0-9]{32,255})(?![A-Za-z0-9_-])/g,
+    description: "OpenAI API key (user, project, service-account or admin)",
+    category: "ai",
+    severity: "critical",
+    prefixes: ["sk-"],
+    body: "(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,255}|[A-Za-z0-9]{32,255})",
     validate: randomToken(3.5),
-  },
-  {
-    id: "slack-token",
-    description: "Slack token",
-    group: "secret",
-    keywords: ["xox"],
-    pattern: /(?<![A-Za-z0-9_-])xox[abeoprs]-[A-Za-z0-9-]{10,255}(?![A-Za-z0-9_-])/g,
-    validate: randomToken(3.0),
-  },
-  {
-    id: "slack-webhook",
-    description: "Slack incoming-webhook URL",
-    group: "secret",
-    keywords: ["hooks.slack.com"],
-    pattern:
-      /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g,
-  },
-  {
+  }),
+  prefixed({
+    id: "openrouter-api-key",
+    description: "OpenRouter API key",
+    category: "ai",
+    prefixes: ["sk-or-v1-"],
+    body: "[a-f0-9]{64}",
+  }),
+  prefixed({
+    id: "huggingface-token",
+    description: "Hugging Face access or organization token",
+    category: "ai",
+    prefixes: ["hf_", "api_org_"],
+    body: "[A-Za-z0-9]{34}",
+    validate: (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && plausibleTokenBody(v.slice(3)),
+  }),
+  prefixed({
+    id: "groq-api-key",
+    description: "Groq API key",
+    category: "ai",
+    prefixes: ["gsk_"],
+    body: "[A-Za-z0-9]{52}",
+  }),
+  prefixed({
+    id: "replicate-api-token",
+    description: "Replicate API token",
+    category: "ai",
+    prefixes: ["r8_"],
+    body: "[A-Za-z0-9]{37}",
+  }),
+  prefixed({
+    id: "perplexity-api-key",
+    description: "Perplexity API key",
+    category: "ai",
+    prefixes: ["pplx-"],
+    body: "[A-Za-z0-9]{48}",
+  }),
+  prefixed({
+    id: "xai-api-key",
+    description: "xAI (Grok) API key",
+    category: "ai",
+    prefixes: ["xai-"],
+    body: "[A-Za-z0-9]{80}",
+  }),
+  prefixed({
+    id: "langsmith-api-key",
+    description: "LangSmith API key",
+    category: "ai",
+    prefixes: ["lsv2_pt_", "lsv2_sk_"],
+    body: "[a-f0-9]{32}_[a-f0-9]{10}",
+  }),
+  prefixed({
+    id: "langfuse-secret-key",
+    description: "Langfuse secret key",
+    category: "ai",
+    prefixes: ["sk-lf-"],
+    body: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+  }),
+  prefixed({
+    id: "elevenlabs-api-key",
+    description: "ElevenLabs API key",
+    category: "ai",
+    prefixes: ["sk_"],
+    body: "[a-f0-9]{48}",
+    left: String.raw`(?<![A-Za-z0-9_\-.])`,
+  }),
+  prefixed({
+    id: "pinecone-api-key",
+    description: "Pinecone API key",
+    category: "ai",
+    prefixes: ["pcsk_"],
+    body: "[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,80}",
+  }),
+  prefixed({
+    id: "tavily-api-key",
+    description: "Tavily API key",
+    category: "ai",
+    prefixes: ["tvly-"],
+    body: "(?:dev-|prod-)?[A-Za-z0-9]{32}",
+  }),
+
+  // ----- payments -----------------------------------------------------------------------------
+  prefixed({
     id: "stripe-secret-key",
     description: "Stripe secret or restricted key",
+    category: "payments",
+    severity: "critical",
+    prefixes: ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "sk_prod_", "rk_prod_"],
+    body: "[A-Za-z0-9]{16,255}",
+    left: String.raw`(?<![A-Za-z0-9_])`,
+    right: String.raw`(?![A-Za-z0-9_])`,
+  }),
+  prefixed({
+    id: "stripe-webhook-secret",
+    description: "Stripe webhook signing secret",
+    category: "payments",
+    prefixes: ["whsec_"],
+    body: "[A-Za-z0-9+/=]{32,64}",
+  }),
+  prefixed({
+    id: "square-access-token",
+    description: "Square access token",
+    category: "payments",
+    severity: "critical",
+    prefixes: ["EAAA", "sq0atp-"],
+    body: "(?:[A-Za-z0-9_+=-]{22,72})",
+    validate: (v) =>
+      (v.startsWith("EAAA") ? v.length >= 60 : true) &&
+      plausibleTokenBody(v.slice(v.startsWith("EAAA") ? 4 : 7)),
+  }),
+  prefixed({
+    id: "square-oauth-secret",
+    description: "Square OAuth application secret",
+    category: "payments",
+    prefixes: ["sq0csp-"],
+    body: "[A-Za-z0-9_-]{43}",
+  }),
+  prefixed({
+    id: "braintree-access-token",
+    description: "PayPal Braintree access token",
+    category: "payments",
+    severity: "critical",
+    prefixes: ["access_token$production$", "access_token$sandbox$"],
+    body: String.raw`[0-9a-z]{16}\$[0-9a-f]{32}`,
+    validate: (v) => plausibleTokenBody(v.slice(-32)),
+  }),
+  named({
+    id: "paypal-client-secret",
+    description: "PayPal REST client secret",
+    category: "payments",
+    keywords: ["paypal"],
+    name: "paypal",
+    value: "[A-Za-z0-9_-]{40,90}",
+    validate: (v) => /\d/.test(v) && randomEnough(v) && plausibleTokenBody(v),
+  }),
+  prefixed({
+    id: "shopify-token",
+    description: "Shopify access token or shared secret",
+    category: "payments",
+    prefixes: ["shpat_", "shpca_", "shppa_", "shpss_"],
+    body: "[a-fA-F0-9]{32}",
+  }),
+  prefixed({
+    id: "flutterwave-secret-key",
+    description: "Flutterwave secret key",
+    category: "payments",
+    prefixes: ["FLWSECK_TEST-", "FLWSECK-"],
+    body: "[a-fA-F0-9]{32}-X",
+  }),
+
+  // ----- messaging ----------------------------------------------------------------------------
+  prefixed({
+    id: "slack-token",
+    description: "Slack token",
+    category: "messaging",
+    severity: "critical",
+    prefixes: ["xoxa-", "xoxb-", "xoxe-", "xoxo-", "xoxp-", "xoxr-", "xoxs-", "xoxe.xoxp-"],
+    body: "[A-Za-z0-9-]{10,255}",
+    validate: randomToken(3.0),
+  }),
+  prefixed({
+    id: "slack-app-token",
+    description: "Slack app-level token",
+    category: "messaging",
+    prefixes: ["xapp-"],
+    body: String.raw`\d-[A-Za-z0-9]{6,20}-\d{6,20}-[A-Za-z0-9]{20,128}`,
+  }),
+  {
+    id: "slack-webhook",
+    description: "Slack incoming-webhook or workflow URL",
     group: "secret",
-    keywords: ["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
-    pattern: /(?<![A-Za-z0-9_])[sr]k_(?:live|test)_[A-Za-z0-9]{16,255}(?![A-Za-z0-9_])/g,
+    category: "messaging",
+    severity: "high",
+    keywords: ["hooks.slack.com"],
+    anchor: "keyword",
+    pattern:
+      /hooks\.slack\.com\/(?:services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}|(?:workflows|triggers)\/[A-Za-z0-9\/_-]{20,160})/g,
+    validate: (value) => plausibleTokenBody(value.slice(value.lastIndexOf("/") + 1)),
   },
   {
-    id: "google-api-key",
-    description: "Google API key",
+    id: "discord-bot-token",
+    description: "Discord bot token",
     group: "secret",
-    keywords: ["aiza"],
-    pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
+    category: "messaging",
+    severity: "high",
+    // A bot token starts with the base64 of a numeric user id: M, N or O, then D, T, j or z,
+    // then one of A E I M Q U Y c g k.
+    keywords: [..."MNO"].flatMap((a) =>
+      [..."DTjz"].flatMap((b) => [..."AEIMQUYcgk"].map((c) => a + b + c))
+    ),
+    anchor: "keyword",
+    pattern:
+      /(?<![A-Za-z0-9_\-.])[MNO][DTjz][AEIMQUYcgk][A-Za-z0-9_-]{21,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_\-.])/g,
+    validate: (value) => discordBotToken(value) && !isKnownExample(value),
   },
   {
+    id: "discord-webhook",
+    description: "Discord webhook URL",
+    group: "secret",
+    category: "messaging",
+    severity: "high",
+    keywords: ["/api/webhooks/"],
+    anchor: "keyword",
+    pattern:
+      /(?<=discord(?:app)?\.com)\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,68}(?![A-Za-z0-9_-])/g,
+    validate: (value) => plausibleTokenBody(value.slice(value.lastIndexOf("/") + 1)),
+  },
+  named({
+    id: "discord-bot-token-named",
+    description: "Discord bot token (assigned to a Discord name)",
+    category: "messaging",
+    keywords: ["discord"],
+    name: "discord",
+    value: String.raw`[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}`,
+    validate: (v) => discordBotToken(v),
+  }),
+  named({
+    id: "telegram-bot-token-named",
+    description: "Telegram bot token (assigned to a Telegram name)",
+    category: "messaging",
+    keywords: ["telegram"],
+    name: "telegram",
+    value: String.raw`\d{8,10}:[A-Za-z0-9_-]{35}`,
+    validate: (v) => plausibleTokenBody(v.slice(v.indexOf(":") + 1)),
+  }),
+  {
+    id: "telegram-bot-token",
+    description: "Telegram bot token",
+    group: "secret",
+    category: "messaging",
+    severity: "high",
+    keywords: [":AA", "telegram.org/bot"],
+    anchor: "keyword",
+    pattern:
+      /(?<=(?<![\w:])(?=(\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])))\d{8,10}):AA|telegram\.org\/bot(?=(\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])))/g,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value.slice(value.indexOf(":") + 1)),
+  },
+  prefixed({
+    id: "twilio-api-key",
+    description: "Twilio API key SID with its secret context (SK…)",
+    category: "messaging",
+    prefixes: [..."0123456789abcdefABCDEF"].map((h) => "SK" + h),
+    body: "[0-9a-fA-F]{31}",
+    left: String.raw`(?<![A-Za-z0-9])`,
+    right: String.raw`(?![A-Za-z0-9])`,
+    validate: (v) => randomEnough(v.slice(2)) && plausibleTokenBody(v.slice(2)),
+  }),
+  named({
+    id: "twilio-auth-token",
+    description: "Twilio auth token",
+    category: "messaging",
+    keywords: ["twilio"],
+    name: "twilio",
+    value: "[a-f0-9]{32}",
+    validate: (v) => randomEnough(v) && plausibleTokenBody(v),
+  }),
+  prefixed({
+    id: "sendgrid-api-key",
+    description: "SendGrid API key",
+    category: "messaging",
+    prefixes: ["SG."],
+    body: String.raw`[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`,
+  }),
+  prefixed({
+    id: "mailgun-api-key",
+    description: "Mailgun private API key",
+    category: "messaging",
+    prefixes: ["key-"],
+    body: "[0-9a-f]{32}",
+    validate: (v) => randomEnough(v.slice(4)) && plausibleTokenBody(v.slice(4)),
+  }),
+  {
+    id: "mailchimp-api-key",
+    description: "Mailchimp API key",
+    group: "secret",
+    category: "messaging",
+    severity: "high",
+    keywords: ["-us"],
+    anchor: "keyword",
+    pattern:
+      /(?<=(?<![A-Za-z0-9])(?=([0-9a-f]{32}-us\d{1,2}(?![A-Za-z0-9])))[0-9a-f]{32})-us\d{1,2}/g,
+    secretGroup: 1,
+    validate: (value) => randomEnough(value.slice(0, 32)) && plausibleTokenBody(value),
+  },
+  prefixed({
+    id: "brevo-api-key",
+    description: "Brevo (Sendinblue) API or SMTP key",
+    category: "messaging",
+    prefixes: ["xkeysib-", "xsmtpsib-"],
+    body: "[a-f0-9]{64}-[A-Za-z0-9]{16}",
+  }),
+  {
+    id: "microsoft-teams-webhook",
+    description: "Microsoft Teams incoming-webhook URL",
+    group: "secret",
+    category: "messaging",
+    severity: "high",
+    keywords: ["webhook.office.com"],
+    anchor: "keyword",
+    pattern:
+      /webhook\.office\.com\/webhookb2\/[a-f0-9-]{36}@[a-f0-9-]{36}\/IncomingWebhook\/[a-f0-9]{32}\/[a-f0-9-]{36}/gi,
+    validate: (value) => plausibleTokenBody(value.split("/")[4] ?? ""),
+  },
+
+  // ----- package registries -------------------------------------------------------------------
+  prefixed({
     id: "npm-token",
     description: "npm access token",
-    group: "secret",
-    keywords: ["npm_"],
-    pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
-  },
+    category: "registry",
+    severity: "critical",
+    prefixes: ["npm_"],
+    body: "[A-Za-z0-9]{36}",
+    left: String.raw`(?<![A-Za-z0-9_])`,
+    right: String.raw`(?![A-Za-z0-9_])`,
+    validate: npmToken,
+  }),
   {
+    id: "npmrc-auth",
+    description: "registry credential in an .npmrc / .yarnrc (_authToken, _auth, _password)",
+    group: "secret",
+    category: "registry",
+    severity: "high",
+    keywords: ["_authtoken", "_auth", "_password"],
+    anchor: "keyword",
+    pattern: /(?<![\w-])_(?:authToken|auth|password)[ \t]*[=:][ \t]*["']?([^\s"'\\]{8,1024})/g,
+    secretGroup: 1,
+    validate: (value, match) => {
+      if (isPlaceholder(value) || value.startsWith("npm_")) return false;
+      if (/^_auth[ \t]*[=:]/i.test(match) || /^_password/i.test(match)) {
+        return dockerAuth(value) || looksLikeSecretValue(value);
+      }
+      return looksLikeSecretValue(value) || /^[0-9a-f-]{36}$/.test(value);
+    },
+  },
+  prefixed({
     id: "pypi-token",
     description: "PyPI API token",
-    group: "secret",
-    keywords: ["pypi-"],
-    pattern: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g,
-  },
+    category: "registry",
+    severity: "critical",
+    // Real tokens go on with the macaroon header (pypi-AgEIcHlwaS5vcmc…); any long body counts.
+    prefixes: ["pypi-"],
+    body: "[A-Za-z0-9_-]{50,1000}",
+  }),
+  prefixed({
+    id: "rubygems-api-key",
+    description: "RubyGems API key",
+    category: "registry",
+    prefixes: ["rubygems_"],
+    body: "[a-f0-9]{48}",
+  }),
+  prefixed({
+    id: "docker-hub-token",
+    description: "Docker Hub personal or organization access token",
+    category: "registry",
+    prefixes: ["dckr_pat_", "dckr_oat_"],
+    body: "[A-Za-z0-9_-]{27,36}",
+  }),
   {
-    id: "jwt",
-    description: "JSON Web Token",
+    id: "docker-config-auth",
+    description: 'registry credential in a docker config.json ("auth": base64 of user:password)',
     group: "secret",
-    keywords: ["eyj"],
-    pattern:
-      /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/g,
+    category: "registry",
+    severity: "high",
+    keywords: ['"auth'],
+    anchor: "keyword",
+    pattern: /"auth"\s*:\s*"([A-Za-z0-9+/]{8,2048}={0,2})"/g,
+    secretGroup: 1,
+    validate: dockerAuth,
   },
+  prefixed({
+    id: "nuget-api-key",
+    description: "NuGet API key",
+    category: "registry",
+    prefixes: ["oy2"],
+    body: "[a-z0-9]{43}",
+    validate: (v) => /\d/.test(v.slice(3)) && plausibleTokenBody(v.slice(3)),
+  }),
+  prefixed({
+    id: "crates-io-token",
+    description: "crates.io API token",
+    category: "registry",
+    prefixes: ["cio"],
+    body: "[A-Za-z0-9]{32}",
+    validate: (v) => /\d/.test(v) && /[A-Z]/.test(v) && plausibleTokenBody(v.slice(3)),
+  }),
+  prefixed({
+    id: "artifactory-token",
+    description: "JFrog Artifactory API key or reference token",
+    category: "registry",
+    prefixes: ["AKCp", "cmVmd"],
+    body: "[A-Za-z0-9]{59,69}",
+    validate: (v) =>
+      (v.startsWith("AKCp") ? v.length === 73 : v.length === 64) && plausibleTokenBody(v.slice(5)),
+  }),
+  prefixed({
+    id: "pulumi-access-token",
+    description: "Pulumi access token",
+    category: "registry",
+    prefixes: ["pul-"],
+    body: "[a-f0-9]{40}",
+  }),
+  prefixed({
+    id: "clojars-token",
+    description: "Clojars deploy token",
+    category: "registry",
+    prefixes: ["CLOJARS_"],
+    body: "[a-z0-9]{60}",
+  }),
+
+  // ----- infrastructure and SaaS --------------------------------------------------------------
+  prefixed({
+    id: "vault-token",
+    description: "HashiCorp Vault service, batch or recovery token",
+    category: "infra",
+    severity: "critical",
+    prefixes: ["hvs.", "hvb.", "hvr."],
+    body: "[A-Za-z0-9_-]{24,400}",
+  }),
+  named({
+    id: "vault-token-legacy",
+    description: "HashiCorp Vault token (legacy s. format)",
+    category: "infra",
+    keywords: ["vault_token", "vault-token", "x-vault-token"],
+    name: String.raw`(?:x-)?vault[_-]token`,
+    value: String.raw`s\.[A-Za-z0-9]{24}`,
+    validate: (v) => plausibleTokenBody(v.slice(2)),
+  }),
+  {
+    id: "terraform-cloud-token",
+    description: "Terraform Cloud / Enterprise API token",
+    group: "secret",
+    category: "infra",
+    severity: "critical",
+    keywords: [".atlasv1."],
+    anchor: "keyword",
+    pattern:
+      /(?<=(?<![A-Za-z0-9])(?=([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])))[A-Za-z0-9]{14})\.atlasv1\./g,
+    secretGroup: 1,
+    validate: (value) => plausibleTokenBody(value.slice(23)),
+  },
+  named({
+    id: "datadog-api-key",
+    description: "Datadog API or application key",
+    category: "infra",
+    keywords: ["datadog", "dd_api", "dd-api", "dd_app", "dd-app"],
+    name: String.raw`datadog|dd[_-](?:api|app(?:lication)?)`,
+    value: "[a-f0-9]{32,40}",
+    validate: (v) => randomEnough(v) && plausibleTokenBody(v),
+  }),
+  prefixed({
+    id: "sentry-auth-token",
+    description: "Sentry user or organization auth token",
+    category: "infra",
+    prefixes: ["sntryu_", "sntrys_"],
+    body: "(?:[a-f0-9]{64}|eyJ[A-Za-z0-9+/=_]{50,600})",
+    right: String.raw`(?![A-Za-z0-9+/=_-])`,
+  }),
+  prefixed({
+    id: "new-relic-key",
+    description: "New Relic user API, insights or browser key",
+    category: "infra",
+    prefixes: ["NRAK-", "NRII-", "NRIQ-", "NRJS-"],
+    body: "[A-Za-z0-9_-]{19,32}",
+  }),
+  {
+    id: "new-relic-license-key",
+    description: "New Relic license key",
+    group: "secret",
+    category: "infra",
+    severity: "high",
+    keywords: ["NRAL"],
+    anchor: "keyword",
+    pattern: /(?<=(?<![A-Za-z0-9])(?=([a-f0-9]{36}NRAL(?![A-Za-z0-9])))[a-f0-9]{36})NRAL/g,
+    secretGroup: 1,
+    validate: (value) => randomEnough(value.slice(0, 36)),
+  },
+  prefixed({
+    id: "grafana-token",
+    description: "Grafana Cloud API token or service-account token",
+    category: "infra",
+    prefixes: ["glc_", "glsa_"],
+    body: String.raw`(?:[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|[A-Za-z0-9+\/]{32,400}={0,3})`,
+    right: String.raw`(?![A-Za-z0-9_\-+\/=])`,
+  }),
+  prefixed({
+    id: "doppler-token",
+    description: "Doppler API token",
+    category: "infra",
+    prefixes: ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."],
+    body: "[A-Za-z0-9]{40,44}",
+  }),
+  prefixed({
+    id: "databricks-token",
+    description: "Databricks personal access token",
+    category: "infra",
+    prefixes: ["dapi"],
+    body: String.raw`[a-f0-9]{32}(?:-\d)?`,
+    validate: (v) => randomEnough(v.slice(4, 36)) && plausibleTokenBody(v.slice(4)),
+  }),
+  prefixed({
+    id: "netlify-token",
+    description: "Netlify personal access token",
+    category: "infra",
+    prefixes: ["nfp_"],
+    body: "[A-Za-z0-9]{36}",
+  }),
+  prefixed({
+    id: "fly-io-token",
+    description: "Fly.io access token",
+    category: "infra",
+    prefixes: ["fm2_", "fm1a_", "fm1r_", "fo1_"],
+    body: String.raw`[A-Za-z0-9+\/_-]{43,2048}={0,3}`,
+    right: String.raw`(?![A-Za-z0-9+\/=_-])`,
+  }),
+  prefixed({
+    id: "supabase-token",
+    description: "Supabase access token or secret key",
+    category: "infra",
+    prefixes: ["sbp_", "sb_secret_"],
+    body: "[A-Za-z0-9_-]{32,64}",
+  }),
+  prefixed({
+    id: "planetscale-token",
+    description: "PlanetScale service token, password or OAuth token",
+    category: "database",
+    prefixes: ["pscale_tkn_", "pscale_pw_", "pscale_oauth_"],
+    body: "[A-Za-z0-9_.=-]{32,64}",
+  }),
+  prefixed({
+    id: "render-api-key",
+    description: "Render API key",
+    category: "infra",
+    prefixes: ["rnd_"],
+    body: "[A-Za-z0-9]{32}",
+  }),
+  prefixed({
+    id: "deno-deploy-token",
+    description: "Deno Deploy access token",
+    category: "infra",
+    prefixes: ["ddp_", "ddw_"],
+    body: "[A-Za-z0-9]{36}",
+  }),
+  prefixed({
+    id: "buildkite-token",
+    description: "Buildkite API access token",
+    category: "infra",
+    prefixes: ["bkua_"],
+    body: "[a-f0-9]{40}",
+  }),
+  prefixed({
+    id: "circleci-token",
+    description: "CircleCI personal API token",
+    category: "infra",
+    prefixes: ["CCIPAT_"],
+    body: "[A-Za-z0-9]{22}_[a-f0-9]{40}",
+  }),
+  prefixed({
+    id: "sonarqube-token",
+    description: "SonarQube / SonarCloud token",
+    category: "infra",
+    prefixes: ["sqp_", "squ_", "sqa_"],
+    body: "[a-f0-9]{40}",
+  }),
+  prefixed({
+    id: "octopus-deploy-api-key",
+    description: "Octopus Deploy API key",
+    category: "infra",
+    prefixes: ["API-"],
+    body: "[A-Z0-9]{26}",
+    validate: (v) => /\d/.test(v.slice(4)) && plausibleTokenBody(v.slice(4)),
+  }),
+  prefixed({
+    id: "infracost-api-key",
+    description: "Infracost API key",
+    category: "infra",
+    prefixes: ["ico-"],
+    body: "[A-Za-z0-9]{32}",
+  }),
+  prefixed({
+    id: "harness-token",
+    description: "Harness personal or service-account token",
+    category: "infra",
+    prefixes: ["pat.", "sat."],
+    body: String.raw`[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}`,
+  }),
+  prefixed({
+    id: "prefect-api-key",
+    description: "Prefect API key",
+    category: "infra",
+    prefixes: ["pnu_"],
+    body: "[A-Za-z0-9]{36}",
+  }),
+  prefixed({
+    id: "dynatrace-token",
+    description: "Dynatrace API token",
+    category: "infra",
+    prefixes: ["dt0c01."],
+    body: String.raw`[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}`,
+  }),
+  named({
+    id: "okta-api-token",
+    description: "Okta API token",
+    category: "auth",
+    keywords: ["okta"],
+    name: "okta",
+    value: "00[A-Za-z0-9_=-]{40}",
+  }),
+  prefixed({
+    id: "onepassword-token",
+    description: "1Password service-account token",
+    category: "auth",
+    severity: "critical",
+    prefixes: ["ops_eyJ"],
+    body: String.raw`[A-Za-z0-9+\/=_-]{250,4096}`,
+    right: String.raw`(?![A-Za-z0-9+\/=_-])`,
+  }),
+  prefixed({
+    id: "onepassword-secret-key",
+    description: "1Password account secret key",
+    category: "auth",
+    severity: "critical",
+    prefixes: ["A3-"],
+    body: String
+      .raw`[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}`,
+  }),
+  prefixed({
+    id: "linear-api-key",
+    description: "Linear API key",
+    category: "saas",
+    prefixes: ["lin_api_", "lin_oauth_"],
+    body: "[A-Za-z0-9]{40}",
+  }),
+  prefixed({
+    id: "notion-token",
+    description: "Notion integration token",
+    category: "saas",
+    prefixes: ["ntn_", "secret_"],
+    body: "[A-Za-z0-9]{43,46}",
+    validate: (v) => /\d/.test(v) && /[A-Z]/.test(v) && plausibleTokenBody(v.slice(4)),
+  }),
+  prefixed({
+    id: "airtable-token",
+    description: "Airtable personal access token",
+    category: "saas",
+    prefixes: ["pat"],
+    body: String.raw`[A-Za-z0-9]{14}\.[a-f0-9]{64}`,
+  }),
+  prefixed({
+    id: "figma-token",
+    description: "Figma personal access token",
+    category: "saas",
+    prefixes: ["figd_"],
+    body: "[A-Za-z0-9_-]{38,43}",
+  }),
+  prefixed({
+    id: "postman-api-key",
+    description: "Postman API key",
+    category: "saas",
+    prefixes: ["PMAK-"],
+    body: "[a-f0-9]{24}-[a-f0-9]{34}",
+  }),
+  prefixed({
+    id: "dropbox-token",
+    description: "Dropbox access token",
+    category: "saas",
+    prefixes: ["sl.u.", "sl."],
+    body: "[A-Za-z0-9_-]{130,1400}",
+    left: String.raw`(?<![A-Za-z0-9_\-.])`,
+  }),
+  prefixed({
+    id: "hubspot-token",
+    description: "HubSpot private-app access token",
+    category: "saas",
+    prefixes: ["pat-na1-", "pat-eu1-", "pat-na2-", "pat-ap1-"],
+    body: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+  }),
+  prefixed({
+    id: "shippo-token",
+    description: "Shippo API token",
+    category: "saas",
+    prefixes: ["shippo_live_", "shippo_test_"],
+    body: "[a-fA-F0-9]{40}",
+  }),
+  prefixed({
+    id: "mapbox-secret-token",
+    description: "Mapbox secret access token",
+    category: "saas",
+    prefixes: ["sk.eyJ"],
+    body: String.raw`[A-Za-z0-9_-]{20,400}\.[A-Za-z0-9_-]{20,100}`,
+  }),
+  prefixed({
+    id: "twitter-bearer-token",
+    description: "X (Twitter) app bearer token",
+    category: "saas",
+    prefixes: ["AAAAAAAAAAAAAAAAAAAAA"],
+    body: "[A-Za-z0-9%]{60,140}",
+    validate: (v) => plausibleTokenBody(v.replace(/^A+/, "")),
+  }),
+  prefixed({
+    id: "facebook-access-token",
+    description: "Facebook / Meta access token",
+    category: "saas",
+    prefixes: ["EAA"],
+    body: "[A-Za-z0-9]{100,400}",
+    left: String.raw`(?<![A-Za-z0-9])`,
+    right: String.raw`(?![A-Za-z0-9])`,
+  }),
+  prefixed({
+    id: "duffel-token",
+    description: "Duffel API token",
+    category: "saas",
+    prefixes: ["duffel_test_", "duffel_live_"],
+    body: "[A-Za-z0-9_=-]{43}",
+  }),
+  prefixed({
+    id: "easypost-api-key",
+    description: "EasyPost API key",
+    category: "saas",
+    prefixes: ["EZAK", "EZTK"],
+    body: "[A-Za-z0-9]{54}",
+  }),
+  prefixed({
+    id: "typeform-token",
+    description: "Typeform personal access token",
+    category: "saas",
+    prefixes: ["tfp_"],
+    body: "[A-Za-z0-9_.=-]{59}",
+  }),
+  prefixed({
+    id: "readme-api-key",
+    description: "ReadMe API key",
+    category: "saas",
+    prefixes: ["rdme_"],
+    body: "[a-z0-9]{70}",
+  }),
   {
     id: "lumera-memory-key",
     description: "lumera-memory master key (LUMERA_MEMORY_KEY value)",
     group: "secret",
+    category: "auth",
+    severity: "critical",
     keywords: ["lumera_memory_key"],
+    anchor: "keyword",
+    gate: assignmentAhead,
     pattern: new RegExp(
       String.raw`LUMERA_MEMORY_KEY${SEP}([0-9a-fA-F]{64})(?![0-9a-fA-F])`,
-      "g",
+      "gi",
     ),
     secretGroup: 1,
   },
@@ -461,7 +1508,10 @@ export const RULES: readonly Rule[] = [
     id: "mnemonic-phrase",
     description: "wallet seed / recovery phrase",
     group: "secret",
-    keywords: ["mnemonic", "seed", "recovery", "phrase"],
+    category: "auth",
+    severity: "critical",
+    keywords: ["mnemonic", "seed", "recovery", "secret"],
+    anchor: "keyword",
     pattern: new RegExp(
       String
         .raw`(?:mnemonic|seed[ _-]?phrase|recovery[ _-]?phrase|secret[ _-]?phrase)\w{0,20}${SEP}` +
@@ -471,39 +1521,85 @@ export const RULES: readonly Rule[] = [
     secretGroup: 1,
     validate: mnemonic,
   },
+
+  // ----- structural: tokens, URLs, headers, command lines -------------------------------------
+  {
+    id: "jwt",
+    description: "JSON Web Token",
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: ["eyj"],
+    anchor: "keyword",
+    pattern:
+      /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/g,
+    validate: (value) => jwt(value) && !isKnownExample(value),
+  },
   {
     id: "authorization-header",
-    description: "credential in an Authorization header (Bearer, Basic or token)",
+    description: "credential in an Authorization header (Bearer, Basic, token or Bot)",
     group: "secret",
+    category: "auth",
+    severity: "high",
     keywords: ["authorization"],
+    anchor: "keyword",
+    gate: assignmentAhead,
     pattern: new RegExp(
-      String.raw`(?<![\w-])(?:proxy-)?authorization${SEP}((?:bearer|basic|token)[ \t]+${TOKEN68})`,
+      String.raw`(?:(?<=proxy-)|(?<![\w-]))authorization${SEP}` +
+        String.raw`((?:bearer|basic|token|bot)[ \t]+${TOKEN68})`,
       "gi",
     ),
     secretGroup: 1,
-    validate: authCredential,
+    validate: (value) => authCredential(value) && !isKnownExample(value.replace(/^\S+\s+/, "")),
     priority: PRIORITY_STRUCTURAL,
   },
   {
     id: "url-credentials",
-    description: "password in a URL (scheme://user:password@host)",
+    description:
+      "password in a URL (scheme://user:password@host: databases, brokers, Sentry DSNs, git)",
     group: "secret",
+    category: "database",
+    severity: "high",
     keywords: ["://"],
+    anchor: "keyword",
+    gate: userinfoAhead,
     pattern:
-      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{1,256}:([^\s\/?#@"'`<>\\]{1,256})@(?!(?:[\w-]+\.)*example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
+      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{0,256}:([^\s\/?@"'`<>\\]{1,256})@(?!(?:[\w-]+\.)*example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
     secretGroup: 1,
     validate: urlPassword,
+    priority: PRIORITY_STRUCTURAL,
+  },
+  {
+    id: "curl-user-password",
+    description: "password given to curl with -u / --user user:password",
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: ["curl"],
+    anchor: "keyword",
+    pattern:
+      /curl\b[^\r\n|;&]{0,300}?[ \t](?:-u|--user)[ \t]*["']?([^\s"':]{1,64}:[^\s"']{3,128})/g,
+    secretGroup: 1,
+    validate: (value) => {
+      const password = value.slice(value.indexOf(":") + 1);
+      return !isPlaceholder(password) && !/^\$/.test(password);
+    },
     priority: PRIORITY_STRUCTURAL,
   },
   {
     id: "bearer-token",
     description: "bearer token",
     group: "secret",
+    category: "auth",
+    severity: "high",
     keywords: ["bearer"],
+    anchor: "keyword",
+    gate: spaceAfterWord,
     pattern: new RegExp(String.raw`(?<![\w-])bearer[ \t]+[A-Za-z0-9\-._~+\/]{20,}=*`, "gi"),
     validate: (value) => {
       const cred = value.replace(/^\S+\s+/, "");
-      return authCredential(value) && /\d/.test(cred) && shannonEntropy(cred) >= 3.0;
+      return authCredential(value) && /\d/.test(cred) && shannonEntropy(cred) >= 3.0 &&
+        !isKnownExample(cred);
     },
     priority: PRIORITY_GENERIC,
   },
@@ -511,46 +1607,115 @@ export const RULES: readonly Rule[] = [
     id: "generic-secret-assignment",
     description: "secret-looking value assigned to a password/token/secret/API-key name",
     group: "secret",
-    keywords: ["pass", "pwd", "secret", "token", "key", "credential"],
+    category: "generic",
+    severity: "medium",
+    keywords: GENERIC_KEYWORDS,
+    anchor: "keyword",
     pattern: new RegExp(
-      GENERIC_NAME + GENERIC_NOT + String.raw`[\w.-]{0,40}?` + SEP +
-        String.raw`([^\s"'\`,;&\\]{1,4096})`,
+      GENERIC_NAME + GENERIC_NOT + String.raw`[\w.-]{0,40}?` + SEP_BARE + GENERIC_VALUE,
+      "gi",
+    ),
+    secretGroup: "v",
+    gate: assignmentAhead,
+    validate: (value, match) =>
+      looksLikeSecretValue(value, isLiteralValue(value, match)) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "dotenv-secret",
+    description: "secret-looking value on a .env line (PASSWORD=, SECRET=, TOKEN=, API_KEY=)",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: [
+      ...["PASSWORD", "PASSWD", "PASSPHRASE", "PWD", "SECRET", "TOKEN"],
+      ...["API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "AUTH_KEY", "CREDENTIAL"],
+    ],
+    anchor: "keyword",
+    gate: assignmentAhead,
+    // Anchored on the secret word; the lookbehind holds the start of the line and of the name.
+    pattern: new RegExp(
+      String.raw`(?<=^(?:[ \t]*\d{1,7}(?:→|\t|[:|] ?))?[+ \t]*(?:export[ \t]+)?[A-Z0-9_]{0,40})` +
+        String.raw`(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|` +
+        String.raw`ACCESS_KEY|AUTH_KEY|CREDENTIALS?)` +
+        String.raw`(?![A-Z0-9_]*?(?:COUNT|LIMIT|TYPE|URL|URI|ENDPOINT|PATH|FILE|NAME|LEN|TTL|` +
+        String.raw`EXPIR|SIZE|POLICY|REF|HEADER|VERSION|PREFIX|HASH|HINT|FIELD|FORMAT|MODE|ID\b))` +
+        String.raw`[A-Z0-9_]{0,40}=([^\s"'\`][^\s]{7,4095})(?=\s|$)`,
+      "gm",
+    ),
+    secretGroup: 1,
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "env-key-assignment",
+    description: "random value assigned to a name ending in _KEY or Key (ADMIN_KEY, adminKey)",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["_key", "Key"],
+    anchor: "keyword",
+    gate: assignmentAhead,
+    // Anchored on "_KEY" / "Key"; the lookbehind holds the rest of the name and rules out
+    // names of keys that are not secrets (public, primary, sort, cache, idempotency…).
+    pattern: new RegExp(
+      String.raw`(?<=(?<![\w$.])[A-Za-z][A-Za-z0-9_]{0,40})` +
+        String.raw`(?<!(?:PUBLIC|PUBLISHABLE|SITE|PRIMARY|SORT|PARTITION|CACHE|FOREIGN|HASH|` +
+        String.raw`ROUTING|IDEMPOTENCY|LOOKUP|MAP|REDIS|S3|OBJECT|RANGE|ROW|QUEUE|EVENT|MSG|` +
+        String.raw`MESSAGE|DEDUPE?|LOCK|STORAGE|SSH|GPG|PGP|PUSHER|SEARCH|INDEX|FILE|CONFIG|` +
+        String.raw`SETTINGS|DICT|JSON|TABLE|GROUP|SHARD|REACT|REGISTRY|HOT|MON)_?)` +
+        String.raw`(?:_KEY|(?<=[a-z0-9])Key)(?:_?(?:SECRET|VALUE|DATA|B64|BASE64|PROD|LIVE|\d+))?` +
+        String.raw`["']?[ \t]*(?:[=:]|:=)[ \t]*["'\`]?([^\s"'\`,;&\\<]{16,4096})`,
       "gi",
     ),
     secretGroup: 1,
-    validate: looksLikeSecretValue,
+    validate: (value, match) =>
+      looksLikeStrongSecret(value, isLiteralValue(value, match)) && !isKnownExample(value),
     priority: PRIORITY_GENERIC,
   },
   {
     id: "cli-secret-flag",
     description: "secret-looking value passed as a --password/--token/--secret command-line flag",
     group: "secret",
-    keywords: ["-pass", "-token", "-secret", "-api"],
+    category: "generic",
+    severity: "medium",
+    keywords: ["-pass", "-token", "-secret", "-api", "-auth", "-access", "-client"],
+    anchor: "keyword",
+    gate: flagAhead,
     pattern: new RegExp(
-      String
-        .raw`(?<![\w-])--?(?:password|passwd|pass|token|auth-token|access-token|api-key|apikey|` +
-        String.raw`secret|client-secret)[ \t]+["']?([^\s"'\`]{8,4096})`,
+      String.raw`(?<=(?<![\w-])-?)-(?:password|passwd|pass|token|auth-token|access-token|` +
+        String.raw`api-key|apikey|secret|client-secret)[ \t]+["']?([^\s"'\`]{8,4096})`,
       "gi",
     ),
     secretGroup: 1,
-    validate: looksLikeSecretValue,
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
     priority: PRIORITY_GENERIC,
   },
   {
     id: "mysql-password-flag",
     description: "password given to a MySQL client as -p<password>",
     group: "secret",
+    category: "database",
+    severity: "high",
     keywords: ["mysql"],
-    pattern: /\bmysql(?:dump|admin|sh)?\b[^\r\n]{0,200}?[ \t]-p([^\s"'`\-][^\s"'`]{3,255})/g,
+    anchor: "keyword",
+    pattern: /mysql(?:dump|admin|sh)?\b[^\r\n]{0,200}?[ \t]-p([^\s"'`\-][^\s"'`]{3,255})/g,
     secretGroup: 1,
     validate: mysqlPassword,
     priority: PRIORITY_GENERIC,
   },
+
+  // ----- personal data ------------------------------------------------------------------------
   {
     id: "email-address",
     description: "email address (personal data)",
     group: "pii",
+    category: "pii",
+    severity: "low",
+    aliases: ["email"],
     keywords: ["@"],
+    anchor: "keyword",
+    gate: emailAround,
     // Anchored on the "@" for speed; the lookahead inside the lookbehind captures the whole address.
     pattern: new RegExp(
       String.raw`(?<=(?<![A-Za-z0-9._%+-]|:\/\/)(?=([A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@` +
@@ -563,12 +1728,47 @@ export const RULES: readonly Rule[] = [
     priority: PRIORITY_PII,
   },
   {
+    id: "phone-number",
+    description: "phone number (personal data)",
+    group: "pii",
+    category: "pii",
+    severity: "low",
+    aliases: ["phone"],
+    keywords: [],
+    anchor: "digits",
+    digits: 10,
+    pattern:
+      /(?<![\w+.\-\/#])(?:\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\)|[ .-]?\d{1,4})(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}([.-])\d{3}\1\d{4})(?![\w\-\/]|[.:]\d)/g,
+    validate: phoneNumber,
+    priority: PRIORITY_PII,
+  },
+  {
+    id: "phone-number-labelled",
+    description: "phone number after a phone label (personal data)",
+    group: "pii",
+    category: "pii",
+    severity: "low",
+    aliases: ["phone"],
+    keywords: ["phone", "tel", "mobile", "cell", "fax", "whatsapp", "sms"],
+    anchor: "keyword",
+    pattern:
+      /(?:phone|tel(?:ephone)?|mobile|cell(?:phone)?|fax|whatsapp|sms)(?:[ _-]?(?:number|num|no))?\.?["']?[ \t]*[:=#]?[ \t]*["']?(\+?\(?\d[\d ().-]{5,18}\d)(?![\d\w])/gi,
+    secretGroup: 1,
+    validate: phoneAfterKeyword,
+    priority: PRIORITY_PII,
+  },
+  {
     id: "payment-card",
     description: "payment card number (Luhn-valid, known issuer prefix)",
     group: "pii",
+    category: "pii",
+    severity: "high",
+    aliases: ["card"],
     keywords: [],
+    anchor: "digits",
+    digits: 13,
     pattern:
-      /\d(?<![\w.,+-]\d)(?:\d{12,18}|\d{3}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{3}([ -])\d{6}\2\d{4,5})(?![\w]|[.,]\d)/g,
+      /\d(?<![\w.+-]\d)(?<!\d,\d)(?:\d{12,18}|\d{3}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{3}([ -])\d{6}\2\d{4,5})(?![\w]|[.,]\d)/g,
     validate: isPaymentCard,
     priority: PRIORITY_PII,
   },

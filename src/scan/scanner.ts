@@ -1,13 +1,26 @@
 /**
  * The fail-closed secret and personal-data scanner.
  *
- * `scanText` runs every {@link RULES rule} whose keyword prefilter matches over the text, and
- * again over a JSON-unescaped view of it (so `\n`-escaped PEM blocks and `\"password\": \"…\"` in
- * raw JSONL are caught), maps positions back to the original text, drops duplicates and generic
- * matches that overlap a more specific one, and returns findings that carry only a masked preview.
- * `scanRecord` does the same for every string (and object key) of a JSON value, naming the field.
+ * How a text is scanned:
+ * 1. One pass ({@link findKeywords}) finds every occurrence of every rule keyword, and the
+ *    regions where a long run of digits may be.
+ * 2. A rule anchored on its keywords (`anchor: "keyword"`) is tried only at those positions (its
+ *    cheap `gate` first, then its regex, sticky); a digit rule only around runs of enough
+ *    digits; any other rule over the whole text when one of its keywords occurs (or always,
+ *    with none). Each match must pass the rule's validator; a value already accepted by a rule
+ *    of higher or equal priority is not validated again.
+ * 3. The same runs over decoded views: the JSON-unescaped view of the escaped lines that have
+ *    something to look at (so `\n`-escaped PEM blocks, `\"password\": \"…\"` in raw JSONL,
+ *    `\u002b`-escaped keys are caught), up to three levels deep; and long base64 runs that
+ *    decode to text (base64-encoded configs and keys). Positions map back to the original text.
+ * 4. Duplicates are dropped, and generic matches that overlap a more specific one.
  *
- * Nothing here ever returns, throws or logs a matched value.
+ * Every regex is linear in what it reads, every view is at most as long as the text, and
+ * base64 decoding is capped per text, so time and memory stay proportional to the input.
+ *
+ * `scanRecord` does the same for every string (and object key) of a JSON value, all fields in
+ * one pass, naming the field. Findings carry the rule, where, a masked preview and a fingerprint
+ * (a hash), never the value; nothing here returns, throws or logs a matched value.
  *
  * @module
  */
@@ -15,6 +28,10 @@
 import type { Finding } from "./types.ts";
 import { PRIORITY_SPECIFIC, type Rule, RULES } from "./rules.ts";
 import { maskPreview } from "./mask.ts";
+import { buildKeywordIndex, findDigitRuns, findKeywords, type KeywordIndex } from "./prefilter.ts";
+import { base64HeadIsText, base64Runs, unescapedView } from "./views.ts";
+import { fingerprint } from "./fingerprint.ts";
+import { decodeBase64, isPrintable } from "./validators.ts";
 
 /** Path reported by {@link scanText} when none is given. */
 export const DEFAULT_TEXT_PATH = "(text)";
@@ -25,151 +42,229 @@ export const ROOT_PATH = "(root)";
 /** How many levels of JSON string escaping are undone (JSON inside a JSON string, and so on). */
 const MAX_UNESCAPE_LEVELS = 3;
 
+/** How many levels of base64 are decoded (base64 inside base64). */
+const MAX_BASE64_DEPTH = 2;
+
+/** Base64 runs shorter than this are not decoded (short values are left to the rules). */
+const MIN_BASE64_RUN = 32;
+
+/** At most this many characters of base64 are decoded per scanned text. */
+const MAX_BASE64_DECODED = 8 * 1024 * 1024;
+
+/** One match, in the coordinates of the text it was found in. Holds the value: internal only. */
 interface Candidate {
   rule: Rule;
   order: number;
   priority: number;
-  /** Whole match (and secret value, which a lookaround may capture), in the original text. */
+  /** Whole match (and secret value, which a lookaround may capture). */
   start: number;
   end: number;
-  /** Start of the secret value, in the original text: where the finding points. */
+  /** The secret value's span: where the finding points, and what a redaction replaces. */
   at: number;
-  preview: string;
+  valueEnd: number;
+  /** The matched value (decoded, when found in a view). Never leaves this module's callers. */
+  value: string;
+  /** Extra words for the finding's description (e.g. how it was encoded). */
+  note?: string;
 }
 
-const compiled = new WeakMap<Rule, RegExp>();
-
-function matcherFor(rule: Rule): RegExp {
-  let re = compiled.get(rule);
-  if (re === undefined) {
-    let flags = rule.pattern.flags;
-    if (!flags.includes("g")) flags += "g";
-    if (!flags.includes("d")) flags += "d";
-    re = new RegExp(rule.pattern.source, flags);
-    compiled.set(rule, re);
-  }
-  return re;
+interface CompiledRules {
+  rules: readonly Rule[];
+  index: KeywordIndex;
+  /** Keyword index → indexes of the rules that declared it. */
+  keywordRules: number[][];
+  /** Per rule: sticky matcher for keyword-anchored rules. */
+  sticky: (RegExp | undefined)[];
+  /** Per rule: global matcher. */
+  global: RegExp[];
+  /** Fewest digits of any digit-anchored rule (0 when there is none). */
+  minDigits: number;
 }
 
-/** Texts at least this long find their keywords with one regex pass instead of `includes`. */
-const LONG_TEXT = 64 * 1024;
+const compiledTables = new WeakMap<readonly Rule[], CompiledRules>();
 
-const keywordLists = new WeakMap<readonly Rule[], readonly string[]>();
-
-function keywordsOf(rules: readonly Rule[]): readonly string[] {
-  let list = keywordLists.get(rules);
-  if (list === undefined) {
-    // Longest first, so that of two keywords starting at one place the longer is seen first.
-    list = [...new Set(rules.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
-    keywordLists.set(rules, list);
-  }
-  return list;
+function withFlags(pattern: RegExp, add: string, drop: string): RegExp {
+  let flags = pattern.flags;
+  for (const f of drop) flags = flags.replace(f, "");
+  for (const f of add) if (!flags.includes(f)) flags += f;
+  return new RegExp(pattern.source, flags);
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * The rules' keywords that occur in `text` (case-insensitively). Short texts use `includes` on the
- * lowercased text; long ones one left-to-right regex pass that drops each keyword once seen, so
- * the text is read about once however many keywords there are.
- */
-function keywordsIn(text: string, rules: readonly Rule[]): Set<string> {
-  const all = keywordsOf(rules);
-  if (text.length < LONG_TEXT) {
-    const lower = text.toLowerCase();
-    return new Set(all.filter((k) => lower.includes(k)));
-  }
-  const found = new Set<string>();
-  let remaining = all;
-  let from = 0;
-  while (remaining.length > 0) {
-    const re = new RegExp(remaining.map(escapeRegExp).join("|"), "gi");
-    re.lastIndex = from;
-    const m = re.exec(text);
-    if (m === null) break;
-    const k = m[0].toLowerCase();
-    found.add(k);
-    from = m.index;
-    remaining = remaining.filter((x) => x !== k);
-  }
-  return found;
-}
-
-/** Runs the rules over `text`; positions go through `map` (view index → original index). */
-function collect(
-  text: string,
-  rules: readonly Rule[],
-  map: Int32Array | undefined,
-  out: Candidate[],
-): void {
-  const present = keywordsIn(text, rules);
-  const pos = (i: number): number => (map === undefined ? i : map[i]);
-  rules.forEach((rule, order) => {
-    if (rule.keywords.length > 0 && !rule.keywords.some((k) => present.has(k))) return;
-    const re = matcherFor(rule);
-    re.lastIndex = 0;
-    const group = rule.secretGroup ?? 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
+function compile(rules: readonly Rule[]): CompiledRules {
+  let c = compiledTables.get(rules);
+  if (c !== undefined) return c;
+  const keywords: string[] = [];
+  const byKeyword = new Map<string, number>();
+  const keywordRules: number[][] = [];
+  rules.forEach((rule, r) => {
+    for (const k of new Set(rule.keywords)) {
+      let i = byKeyword.get(k);
+      if (i === undefined) {
+        i = keywords.length;
+        byKeyword.set(k, i);
+        keywords.push(k);
+        keywordRules.push([]);
       }
-      const value = m[group];
-      const span = m.indices?.[group];
-      if (value === undefined || span === undefined || value.length === 0) continue;
-      if (rule.validate !== undefined && !rule.validate(value)) continue;
-      out.push({
-        rule,
-        order,
-        priority: rule.priority ?? PRIORITY_SPECIFIC,
-        start: pos(Math.min(m.index, span[0])),
-        end: pos(Math.max(m.index + m[0].length, span[1])),
-        at: pos(span[0]),
-        preview: maskPreview(value),
-      });
+      keywordRules[i].push(r);
     }
   });
+  const digitRules = rules.filter((r) => r.anchor === "digits");
+  c = {
+    rules,
+    index: buildKeywordIndex(keywords),
+    keywordRules,
+    // Match indices ("d") cost time on every match: only rules that capture need them.
+    sticky: rules.map((r) =>
+      r.anchor === "keyword" && r.keywords.length > 0
+        ? withFlags(r.pattern, r.secretGroup ? "yd" : "y", r.secretGroup ? "g" : "gd")
+        : undefined
+    ),
+    global: rules.map((r) =>
+      withFlags(r.pattern, r.secretGroup ? "gd" : "g", r.secretGroup ? "y" : "yd")
+    ),
+    minDigits: digitRules.length === 0
+      ? 0
+      : Math.max(1, Math.min(...digitRules.map((r) => r.digits ?? 1))),
+  };
+  compiledTables.set(rules, c);
+  return c;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  b: "\b",
-  f: "\f",
-  '"': '"',
-  "\\": "\\",
-  "/": "/",
-};
+/** Characters of context kept before a digit run, for lookbehinds and a leading `+` or `(`. */
+const DIGIT_CONTEXT = 3;
 
 /**
- * Decodes JSON string escapes (`\n`, `\"`, `\\`, `\uXXXX`, …) in `text`. Returns the decoded text
- * and, for each decoded index (plus one past the end), the index in `text` it came from; or
- * `undefined` when there is nothing to decode.
+ * Runs the rules over `text` (one view); candidates are in `text`'s coordinates. Returns the
+ * ascending positions where the text had anything to look at (keyword hits, digit runs).
  */
-function unescapeJson(text: string): { text: string; map: Int32Array } | undefined {
-  const escape = /\\(?:[nrtbf"\\/]|u[0-9a-fA-F]{4})/g;
-  let m = escape.exec(text);
-  if (m === null) return undefined;
-  const parts: string[] = [];
-  const map = new Int32Array(text.length + 1);
-  let j = 0;
-  let from = 0;
-  for (; m !== null; m = escape.exec(text)) {
-    for (let i = from; i < m.index; i++) map[j++] = i;
-    parts.push(text.slice(from, m.index));
-    const e = m[0][1];
-    parts.push(e === "u" ? String.fromCharCode(parseInt(m[0].slice(2), 16)) : ESCAPES[e]);
-    map[j++] = m.index;
-    from = m.index + m[0].length;
+function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
+  const { rules } = c;
+  const hits = findKeywords(text, c.index, c.minDigits);
+  const digitRuns = c.minDigits > 0 ? findDigitRuns(text, hits.regions, c.minDigits) : [];
+  const perRule: (number[] | undefined)[] = new Array(rules.length);
+  for (let h = 0; h < hits.count; h++) {
+    const p = hits.pos[h];
+    for (const r of c.keywordRules[hits.keyword[h]]) {
+      const list = perRule[r];
+      if (list === undefined) perRule[r] = [p];
+      else list.push(p);
+    }
   }
-  for (let i = from; i < text.length; i++) map[j++] = i;
-  parts.push(text.slice(from));
-  map[j] = text.length;
-  return { text: parts.join(""), map: map.subarray(0, j + 1) };
+  // Where a value was already accepted, and the highest priority that accepted it: a rule of
+  // that priority or lower matching the same value would be dropped anyway (unless both are
+  // provider-specific), so it is not validated.
+  const claimed = new Map<number, number>();
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    const before = out.length;
+    if (rule.anchor === "digits") {
+      const min = rule.digits ?? 1;
+      const re = c.global[r];
+      const runs = digitRuns;
+      for (let k = 0; k < runs.length / 3; k++) {
+        if (runs[k * 3 + 2] < min) continue;
+        const ws = Math.max(0, runs[k * 3] - DIGIT_CONTEXT);
+        const we = Math.min(text.length, runs[k * 3 + 1] + 2);
+        const window = text.slice(ws, we);
+        re.lastIndex = 0;
+        let m: RegExpExecArray | null;
+        while ((m = re.exec(window)) !== null) {
+          if (m[0].length === 0) {
+            re.lastIndex++;
+            continue;
+          }
+          // A match at the very start of a window lacks its lookbehind context.
+          if (m.index === 0 && ws > 0) continue;
+          accept(rule, r, m, out, ws, claimed);
+        }
+      }
+    } else if (c.sticky[r] !== undefined) {
+      const positions = perRule[r];
+      if (positions === undefined) continue;
+      if (!ascending(positions)) positions.sort((x, y) => x - y);
+      const sticky = c.sticky[r]!;
+      const gate = rule.gate;
+      let after = 0;
+      let last = -1;
+      for (const p of positions) {
+        if (p < after || p === last) continue;
+        last = p;
+        if (gate !== undefined && !gate(text, p)) continue;
+        sticky.lastIndex = p;
+        const m = sticky.exec(text);
+        if (m === null || m[0].length === 0) continue;
+        // Like a global regex: the next try starts after this match, valid or not.
+        after = m.index + m[0].length;
+        accept(rule, r, m, out, 0, claimed);
+      }
+    } else {
+      if (rule.keywords.length > 0 && perRule[r] === undefined) continue;
+      const re = c.global[r];
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text)) !== null) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        accept(rule, r, m, out, 0, claimed);
+      }
+    }
+    for (let i = before; i < out.length; i++) {
+      const x = out[i];
+      if ((claimed.get(x.at) ?? -1) < x.priority) claimed.set(x.at, x.priority);
+    }
+  }
+  const marks = new Int32Array(hits.count + digitRuns.length / 3);
+  marks.set(hits.pos.subarray(0, hits.count));
+  for (let k = 0; k < digitRuns.length; k += 3) marks[hits.count + k / 3] = digitRuns[k];
+  return marks.sort();
+}
+
+function ascending(xs: number[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) return false;
+  return true;
+}
+
+/** Validates one match and records it (positions shifted by `shift`). */
+function accept(
+  rule: Rule,
+  order: number,
+  m: RegExpExecArray,
+  out: Candidate[],
+  shift: number,
+  claimed: ReadonlyMap<number, number>,
+): boolean {
+  const group = rule.secretGroup ?? 0;
+  let value: string | undefined;
+  let span: [number, number] | undefined;
+  if (group === 0) {
+    value = m[0];
+    span = [m.index, m.index + value.length];
+  } else if (typeof group === "number") {
+    value = m[group];
+    span = m.indices?.[group];
+  } else {
+    value = m.groups?.[group];
+    span = m.indices?.groups?.[group];
+  }
+  if (value === undefined || span === undefined || value.length === 0) return false;
+  const priority = rule.priority ?? PRIORITY_SPECIFIC;
+  if (priority < PRIORITY_SPECIFIC && (claimed.get(span[0] + shift) ?? -1) >= priority) {
+    return false;
+  }
+  if (rule.validate !== undefined && !rule.validate(value, m[0])) return false;
+  out.push({
+    rule,
+    order,
+    priority,
+    start: Math.min(m.index, span[0]) + shift,
+    end: Math.max(m.index + m[0].length, span[1]) + shift,
+    at: span[0] + shift,
+    valueEnd: span[1] + shift,
+    value,
+  });
+  return true;
 }
 
 function overlaps(a: Candidate, b: Candidate): boolean {
@@ -187,6 +282,11 @@ function dedupe(candidates: Candidate[]): Candidate[] {
   let clusterEnd = -1;
   const flush = () => {
     if (cluster.length === 0) return;
+    if (cluster.length === 1) {
+      kept.push(cluster[0]);
+      cluster = [];
+      return;
+    }
     cluster.sort((a, b) => b.priority - a.priority || a.order - b.order || a.start - b.start);
     const accepted: Candidate[] = [];
     for (const c of cluster) {
@@ -209,30 +309,88 @@ function dedupe(candidates: Candidate[]): Candidate[] {
   return kept;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
+/** Moves candidates found in a view (coordinates of `map`'s view) to the source's coordinates. */
+function mapCandidates(found: Candidate[], map: Int32Array, out: Candidate[]): void {
+  for (const c of found) {
+    out.push({
+      ...c,
+      start: map[c.start],
+      end: map[c.end],
+      at: map[c.at],
+      valueEnd: map[c.valueEnd],
+    });
+  }
 }
 
-/** Finds, de-duplicates and orders candidate matches in one string (raw and unescaped views). */
-function candidatesIn(text: string, rules: readonly Rule[]): Candidate[] {
-  if (text.length === 0) return [];
-  const candidates: Candidate[] = [];
-  collect(text, rules, undefined, candidates);
+/** Decodes a base64 run to text, or undefined when it is not base64 of printable text. */
+function decodeRunText(run: string): string | undefined {
+  const whole = decodeBase64(run.length % 4 === 1 ? run.slice(0, -1) : run);
+  if (whole === undefined || !isPrintable(whole)) return undefined;
+  return whole;
+}
+
+/**
+ * Finds the candidates in `text`: raw, in its JSON-unescaped views, and in its base64 runs that
+ * decode to text. Coordinates are `text`'s. Not yet de-duplicated.
+ */
+function gather(text: string, c: CompiledRules, depth: number, out: Candidate[]): void {
+  let marks = collect(text, c, out);
 
   let view = text;
   let map: Int32Array | undefined;
   for (let level = 0; level < MAX_UNESCAPE_LEVELS; level++) {
-    const decoded = unescapeJson(view);
+    const decoded = unescapedView(view, marks);
     if (decoded === undefined) break;
     const prev = map;
     map = prev === undefined ? decoded.map : decoded.map.map((i) => prev[i]);
     view = decoded.text;
-    collect(view, rules, map, candidates);
+    const found: Candidate[] = [];
+    marks = collect(view, c, found);
+    mapCandidates(found, map, out);
   }
+
+  if (depth >= MAX_BASE64_DEPTH) return;
+  let budget = MAX_BASE64_DECODED;
+  let covered: Candidate[] | undefined;
+  let next = 0;
+  let reach = -1;
+  for (const [s, e] of base64Runs(text, MIN_BASE64_RUN)) {
+    if (e - s > budget) break;
+    if (!base64HeadIsText(text, s)) continue;
+    // A run inside a value already found needs no second look. Runs come in text order: sweep
+    // the specific candidates sorted by start, keeping the furthest end seen so far.
+    covered ??= out.filter((x) => x.priority >= PRIORITY_SPECIFIC).sort((a, b) =>
+      a.start - b.start
+    );
+    while (next < covered.length && covered[next].start <= s) {
+      reach = Math.max(reach, covered[next].end);
+      next++;
+    }
+    if (e <= reach) continue;
+    const decoded = decodeRunText(text.slice(s, e));
+    if (decoded === undefined) continue;
+    budget -= e - s;
+    const inner: Candidate[] = [];
+    gather(decoded, c, depth + 1, inner);
+    for (const x of dedupe(inner)) {
+      out.push({ ...x, start: s, end: e, at: s, valueEnd: e, note: "base64-encoded" });
+    }
+  }
+}
+
+/** Finds, de-duplicates and orders the candidates in one string. */
+function candidatesIn(text: string, rules: readonly Rule[]): Candidate[] {
+  if (text.length === 0) return [];
+  const candidates: Candidate[] = [];
+  gather(text, compile(rules), 0, candidates);
   if (candidates.length === 0) return [];
   return dedupe(candidates).sort((a, b) => a.at - b.at || a.order - b.order);
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /** Index of the last of the ascending `starts` that is ≤ `offset` (0 when none is). */
@@ -247,28 +405,54 @@ function lastAtOrBefore(starts: readonly number[], offset: number): number {
   return lo;
 }
 
-/** Turns candidates (positions relative to `text` minus `offset`) into findings for `path`. */
-function toFindings(text: string, path: string, kept: Candidate[], offset = 0): Finding[] {
+/**
+ * A finding together with what only the policy step may see: the matched value and its span in
+ * the scanned string. Internal to `src/scan`; never exported from `mod.ts`, never rendered.
+ */
+export interface DetailedFinding {
+  /** The public finding (no value). */
+  finding: Finding;
+  /** The rule that matched. */
+  rule: Rule;
+  /** The matched value. Never log, render or return it. */
+  value: string;
+  /** Span of the value in the scanned string (the whole base64 run for a decoded match). */
+  start: number;
+  /** End of that span. */
+  end: number;
+}
+
+/** Turns candidates (positions relative to `text` plus `offset`) into findings for `path`. */
+function toDetailed(
+  text: string,
+  path: string,
+  kept: Candidate[],
+  offset = 0,
+): DetailedFinding[] {
   if (kept.length === 0) return [];
   const starts = lineStarts(text);
   return kept.map((c) => {
     const at = c.at - offset;
     const lo = lastAtOrBefore(starts, at);
-    return {
+    const finding: Finding = {
       rule: c.rule.id,
-      description: c.rule.description,
+      description: c.note === undefined ? c.rule.description : `${c.rule.description} (${c.note})`,
       path,
       line: lo + 1,
       column: at - starts[lo] + 1,
-      preview: c.preview,
+      preview: maskPreview(c.value),
+      group: c.rule.group,
+      fingerprint: fingerprint(c.value, c.rule.id),
     };
+    return { finding, rule: c.rule, value: c.value, start: at, end: c.valueEnd - offset };
   });
 }
 
 /**
  * Scans one string. Findings point at the start of each secret value: `line` and `column` are
  * 1-based within `text` (matches found in the JSON-unescaped view are mapped back to where their
- * escaped form starts in `text`). Sorted by position; each secret reported once.
+ * escaped form starts in `text`; matches inside base64 point at the start of the base64 run).
+ * Sorted by position; each secret reported once.
  *
  * @param text the text to scan
  * @param path the field path to report (default `(text)`)
@@ -279,7 +463,16 @@ export function scanText(
   path: string = DEFAULT_TEXT_PATH,
   rules: readonly Rule[] = RULES,
 ): Finding[] {
-  return toFindings(text, path, candidatesIn(text, rules));
+  return scanTextDetailed(text, path, rules).map((d) => d.finding);
+}
+
+/** {@link scanText} with the internal details the policy step needs. Internal to `src/scan`. */
+export function scanTextDetailed(
+  text: string,
+  path: string = DEFAULT_TEXT_PATH,
+  rules: readonly Rule[] = RULES,
+): DetailedFinding[] {
+  return toDetailed(text, path, candidatesIn(text, rules));
 }
 
 /**
@@ -288,6 +481,20 @@ export function scanText(
  */
 const FIELD_SEPARATOR = "\n\u0000\n";
 
+/** One scanned string of a record, and where it sits. Internal to `src/scan`. */
+export interface FieldRef {
+  /** The string scanned (a value, an object key, or a large integer's digits). */
+  text: string;
+  /** The field path reported in findings. */
+  path: string;
+  /** The object or array holding the value (undefined for the root). */
+  holder: object | undefined;
+  /** The property name or array index in `holder`. */
+  key: string | number;
+  /** What the string is: a string value, an object key, or a number's digits. */
+  kind: "value" | "key" | "number";
+}
+
 /**
  * Scans many fields at once: their texts are joined and scanned in one pass (per-call costs such
  * as the keyword prefilter are paid once, not per field), and each match is mapped back to its
@@ -295,10 +502,15 @@ const FIELD_SEPARATOR = "\n\u0000\n";
  * again on its own, and only those results count for them, so joining never hides or invents a
  * finding.
  */
-function scanFields(items: { text: string; path: string }[], rules: readonly Rule[]): Finding[] {
+function scanFields(
+  items: readonly FieldRef[],
+  rules: readonly Rule[],
+): { field: FieldRef; found: DetailedFinding[] }[] {
   const live = items.filter((i) => i.text.length > 0);
   if (live.length === 0) return [];
-  if (live.length === 1) return scanText(live[0].text, live[0].path, rules);
+  if (live.length === 1) {
+    return [{ field: live[0], found: scanTextDetailed(live[0].text, live[0].path, rules) }];
+  }
   const starts: number[] = [];
   let pos = 0;
   for (const item of live) {
@@ -321,11 +533,14 @@ function scanFields(items: { text: string; path: string }[], rules: readonly Rul
     list.push(c);
     perField.set(first, list);
   }
-  const out: Finding[] = [];
+  const out: { field: FieldRef; found: DetailedFinding[] }[] = [];
   for (const [i, list] of perField) {
-    if (!rescan.has(i)) out.push(...toFindings(live[i].text, live[i].path, list, starts[i]));
+    if (rescan.has(i)) continue;
+    out.push({ field: live[i], found: toDetailed(live[i].text, live[i].path, list, starts[i]) });
   }
-  for (const i of rescan) out.push(...scanText(live[i].text, live[i].path, rules));
+  for (const i of rescan) {
+    out.push({ field: live[i], found: scanTextDetailed(live[i].text, live[i].path, rules) });
+  }
   return out;
 }
 
@@ -356,6 +571,89 @@ export function comparePaths(a: string, b: string): number {
   return ta.length - tb.length;
 }
 
+/** One finding of {@link scanRecordDetailed}, with the field it was found in. */
+export interface RecordFinding extends DetailedFinding {
+  /** The field the value was found in. */
+  field: FieldRef;
+}
+
+/** Orders findings by path, then position, then rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return comparePaths(a.path, b.path) || a.line - b.line || a.column - b.column ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/**
+ * {@link scanRecord} with the internal details the policy step needs (each finding's value,
+ * span and field). Internal to `src/scan`.
+ */
+export function scanRecordDetailed(
+  record: unknown,
+  rules: readonly Rule[] = RULES,
+): RecordFinding[] {
+  const out: RecordFinding[] = [];
+  const fields: FieldRef[] = [];
+  const keyResults = new Map<string, DetailedFinding[]>();
+  const scanKey = (key: string): DetailedFinding[] => {
+    let found = keyResults.get(key);
+    if (found === undefined) {
+      found = scanTextDetailed(key, "", rules);
+      keyResults.set(key, found);
+    }
+    return found;
+  };
+  const seen = new WeakSet<object>();
+  const stack: {
+    value: unknown;
+    path: string;
+    holder: object | undefined;
+    key: string | number;
+  }[] = [{ value: record, path: "", holder: undefined, key: "" }];
+  while (stack.length > 0) {
+    const { value, path, holder, key } = stack.pop()!;
+    const here = path === "" ? ROOT_PATH : path;
+    if (typeof value === "string") {
+      fields.push({ text: value, path: here, holder, key, kind: "value" });
+    } else if (typeof value === "number" || typeof value === "bigint") {
+      const s = value.toString();
+      if (/^\d{13,}$/.test(s)) fields.push({ text: s, path: here, holder, key, kind: "number" });
+    } else if (typeof value === "object" && value !== null) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        value.forEach((v, i) =>
+          stack.push({ value: v, path: `${path}[${i}]`, holder: value, key: i })
+        );
+      } else {
+        Object.keys(value).forEach((k, n) => {
+          const keyFindings = scanKey(k);
+          const keyPath = `${path}[key #${n}] (key)`;
+          const keyField: FieldRef = { text: k, path: keyPath, holder: value, key: k, kind: "key" };
+          for (const f of keyFindings) {
+            out.push({ ...f, finding: { ...f.finding, path: keyPath }, field: keyField });
+          }
+          const masked = keyFindings.length > 0 || k.length > MAX_SHOWN_KEY;
+          const segment = masked
+            ? `${path}[key #${n}]`
+            : IDENTIFIER.test(k)
+            ? childPath(path, k)
+            : `${path}[${JSON.stringify(k)}]`;
+          stack.push({
+            value: (value as Record<string, unknown>)[k],
+            path: segment,
+            holder: value,
+            key: k,
+          });
+        });
+      }
+    }
+  }
+  for (const { field, found } of scanFields(fields, rules)) {
+    for (const f of found) out.push({ ...f, field });
+  }
+  return out.sort((a, b) => compareFindings(a.finding, b.finding));
+}
+
 /**
  * Scans every string value and every object key of a JSON value (a record, before or after
  * normalization). Paths name fields the way the record does: `summary`, `tags[0]`,
@@ -367,51 +665,5 @@ export function comparePaths(a: string, b: string): number {
  * Findings are sorted by path, then position.
  */
 export function scanRecord(record: unknown, rules: readonly Rule[] = RULES): Finding[] {
-  const out: Finding[] = [];
-  const fields: { text: string; path: string }[] = [];
-  const keyResults = new Map<string, Finding[]>();
-  const scanKey = (key: string): Finding[] => {
-    let found = keyResults.get(key);
-    if (found === undefined) {
-      found = scanText(key, "", rules);
-      keyResults.set(key, found);
-    }
-    return found;
-  };
-  const seen = new WeakSet<object>();
-  const stack: { value: unknown; path: string }[] = [{ value: record, path: "" }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    const here = path === "" ? ROOT_PATH : path;
-    if (typeof value === "string") {
-      fields.push({ text: value, path: here });
-    } else if (typeof value === "number" || typeof value === "bigint") {
-      const s = value.toString();
-      if (/^\d{13,}$/.test(s)) fields.push({ text: s, path: here });
-    } else if (typeof value === "object" && value !== null) {
-      if (seen.has(value)) continue;
-      seen.add(value);
-      if (Array.isArray(value)) {
-        value.forEach((v, i) => stack.push({ value: v, path: `${path}[${i}]` }));
-      } else {
-        Object.keys(value).forEach((key, n) => {
-          const keyFindings = scanKey(key);
-          const keyPath = `${path}[key #${n}] (key)`;
-          for (const f of keyFindings) out.push({ ...f, path: keyPath });
-          const masked = keyFindings.length > 0 || key.length > MAX_SHOWN_KEY;
-          const segment = masked
-            ? `${path}[key #${n}]`
-            : IDENTIFIER.test(key)
-            ? childPath(path, key)
-            : `${path}[${JSON.stringify(key)}]`;
-          stack.push({ value: (value as Record<string, unknown>)[key], path: segment });
-        });
-      }
-    }
-  }
-  out.push(...scanFields(fields, rules));
-  return out.sort((a, b) =>
-    comparePaths(a.path, b.path) || a.line - b.line || a.column - b.column ||
-    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
-  );
+  return scanRecordDetailed(record, rules).map((d) => d.finding);
 }

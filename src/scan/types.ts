@@ -18,4 +18,12 @@ export interface Finding {
   column: number;
   /** A masked preview such as `ghp_…(40 chars)`: at most a short non-secret prefix and a length. */
   preview: string;
+  /** The rule's group: `secret` (credentials, keys) or `pii` (personal data). */
+  group?: "secret" | "pii";
+  /**
+   * The value's fingerprint (64 hex, see `fingerprint.ts`): a hash a user can put on an
+   * allow-list to accept this exact value. Not the value, and not reversible for a random
+   * credential.
+   */
+  fingerprint?: string;
 }

@@ -7,10 +7,26 @@
 
 import assert from "node:assert/strict";
 import type { Finding } from "../../src/scan/types.ts";
+import { withBase62Crc32 } from "../../src/scan/checksum.ts";
 
-/** A fake GitHub classic token: `ghp_` + 36 alphanumerics. */
+/** A fake GitHub classic token: `ghp_` + 36 alphanumerics (its checksum is not valid). */
 export function fakeGithubToken(prefix = "ghp_"): string {
   return prefix + "Q7w" + "E9r".repeat(11);
+}
+
+/**
+ * A GitHub-format token with a valid CRC-32 checksum, its 30 random characters drawn from
+ * `seed` (a test value, never a real credential).
+ */
+export function checksummedToken(prefix = "ghp_", seed = 7): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let s = seed >>> 0;
+  let body = "";
+  for (let i = 0; i < 30; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    body += alphabet[s % alphabet.length];
+  }
+  return withBase62Crc32(prefix, body);
 }
 
 /** A fake PEM private key block with real newlines. */

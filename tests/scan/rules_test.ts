@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { RULES, scanText } from "../../src/scan/mod.ts";
 import { assertNoLeak, fakeGithubToken, fakePem, ruleIds } from "./_helpers.ts";
+import { FORMATS } from "./corpus/formats.ts";
 
 /** One positive sample per rule: the text to scan, the secret inside it, its shown prefix. */
 interface Sample {
@@ -114,7 +115,8 @@ const SAMPLES: Record<string, Sample[]> = {
     text: `curl -X POST ${slackHook}`,
     secret: slackHook,
     prefix: "https://hooks.slack.com/services/",
-    preview: `…(${slackHook.length} chars)`,
+    // The value starts at the host: "https://" is not part of it.
+    preview: `…(${slackHook.length - "https://".length} chars)`,
   }],
   "stripe-secret-key": [{
     text: stripe,
@@ -217,18 +219,32 @@ const SAMPLES: Record<string, Sample[]> = {
   ],
 };
 
-Deno.test("every rule has a stable kebab-case id, a global pattern and positive samples", () => {
+Deno.test("every rule has a stable id, a global pattern, readable metadata and positive samples", () => {
   const ids = new Set<string>();
+  const withFormat = new Set(FORMATS.map((f) => f.rule));
   for (const rule of RULES) {
     assert.match(rule.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
     assert.ok(!ids.has(rule.id), `duplicate rule id ${rule.id}`);
     ids.add(rule.id);
     assert.ok(rule.pattern.global, `${rule.id} pattern must be global`);
     assert.ok(rule.description.length > 0);
-    for (const k of rule.keywords) assert.equal(k, k.toLowerCase(), `${rule.id} keyword case`);
-    assert.ok(SAMPLES[rule.id]?.length, `no positive sample for rule ${rule.id}`);
+    assert.ok(rule.category !== undefined && rule.severity !== undefined, `${rule.id} metadata`);
+    for (const k of rule.keywords) {
+      assert.ok(/^[\x20-\x7e]{3,}$/.test(k) || k === "@", `${rule.id} keyword shape`);
+    }
+    if (rule.anchor === "digits") assert.ok((rule.digits ?? 0) > 0, `${rule.id} digits`);
+    assert.ok(
+      SAMPLES[rule.id]?.length || withFormat.has(rule.id),
+      `no positive sample or corpus format for rule ${rule.id}`,
+    );
   }
-  assert.deepEqual(Object.keys(SAMPLES).sort(), [...ids].sort());
+  for (const id of Object.keys(SAMPLES)) assert.ok(ids.has(id), `sample for unknown rule ${id}`);
+});
+
+Deno.test("the rule table covers at least 60 credential formats", () => {
+  const secretFormats = FORMATS.filter((f) => f.kind !== "pii");
+  assert.ok(secretFormats.length >= 60, `only ${secretFormats.length} secret formats`);
+  assert.ok(RULES.filter((r) => r.group === "secret").length >= 60);
 });
 
 for (const [id, samples] of Object.entries(SAMPLES)) {
@@ -421,10 +437,11 @@ Deno.test("card-like numbers failing Luhn or without a known issuer are not flag
     "9999999999999995",
     "0000 0000 0000 0000",
     "4111 1111-1111 1111",
-    "phone +1 415 555 0123",
     "score 0.4111111111111111",
     "order 41111111111111111111111",
   ];
   for (const t of texts) assert.deepEqual(ruleIds(scanText(t)), [], `flagged: ${t}`);
   assert.deepEqual(ruleIds(scanText("4111 1111 1111 1111")), ["payment-card"]);
+  // A phone number is personal data of its own kind, never a card.
+  assert.deepEqual(ruleIds(scanText("phone +1 415 555 0123")), ["phone-number"]);
 });

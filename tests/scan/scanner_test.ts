@@ -138,16 +138,21 @@ Deno.test("comparePaths orders array indexes numerically", () => {
   ]);
 });
 
-Deno.test("findings have exactly the documented fields", () => {
+Deno.test("findings have exactly the documented fields, and a fingerprint that is not the value", () => {
   const [f] = scanText(`password=${secretValue}`);
   assert.deepEqual(Object.keys(f).sort(), [
     "column",
     "description",
+    "fingerprint",
+    "group",
     "line",
     "path",
     "preview",
     "rule",
   ]);
+  assert.equal(f.group, "secret");
+  assert.match(f.fingerprint ?? "", /^[0-9a-f]{64}$/);
+  assertNoLeak([f], secretValue, "fingerprinted finding");
 });
 
 Deno.test("long texts (keyword pass over 64 KiB) still find every rule's matches", () => {

@@ -1,0 +1,251 @@
+/**
+ * Decoded views of a text, so that secrets are found however a transcript wrapped them:
+ *
+ * - the JSON-unescaped view: lines holding JSON string escapes (`\n`, `\"`, `\\`, `\u002b`…), as
+ *   raw JSONL and tool output carry them, decoded, with a map back to the original positions;
+ * - base64 runs: long runs of base64 (standard or URL-safe) characters, which the scanner
+ *   decodes and scans when they decode to text (base64-encoded configs, `.env` files, keys).
+ *
+ * Both are linear in the text.
+ *
+ * @module
+ */
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  b: "\b",
+  f: "\f",
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+};
+
+/** A decoded view of (part of) a text. */
+export interface View {
+  /** The decoded text. */
+  text: string;
+  /** For each index of `text` (plus one past its end), the index in the source it came from. */
+  map: Int32Array;
+}
+
+const ESCAPE = /\\(?:[nrtbf"\\/]|u[0-9a-fA-F]{4})/g;
+
+/** Lines longer than this are not taken whole into the view, only around their marks. */
+const LONG_LINE = 64 * 1024;
+/** Around a mark in a long line: this much before it… */
+const WINDOW_BEFORE = 1024;
+/** …and this much after it (more than any match holds, PEM blocks included). */
+const WINDOW_AFTER = 24 * 1024;
+
+/** Positions of the escapes that can hide a keyword in [from, to): `\uXXXX`, `\/`. */
+function hidingAt(text: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf("\\", from); i !== -1 && i < to; i = text.indexOf("\\", i + 2)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 117 || next === 47) out.push(i); // u, /
+  }
+  return out;
+}
+
+/** The ranges of a line worth decoding: the whole line, windows around marks, or none. */
+function lineRanges(
+  text: string,
+  from: number,
+  to: number,
+  marks: Int32Array | undefined,
+  out: number[],
+): void {
+  if (marks === undefined) {
+    out.push(from, to);
+    return;
+  }
+  let k = firstAtOrAfter(marks, from);
+  if (to - from <= LONG_LINE) {
+    if ((k < marks.length && marks[k] < to) || hidingAt(text, from, to).length > 0) {
+      out.push(from, to);
+    }
+    return;
+  }
+  const hidden = hidingAt(text, from, to);
+  // A long line (a whole JSONL session on one line): windows around its marks only.
+  const points: number[] = [...hidden];
+  for (; k < marks.length && marks[k] < to; k++) points.push(marks[k]);
+  points.sort((a, b) => a - b);
+  let start = -1;
+  let end = -1;
+  for (const p of points) {
+    const a = Math.max(from, p - WINDOW_BEFORE);
+    const b = Math.min(to, p + WINDOW_AFTER);
+    if (a > end) {
+      if (start >= 0) out.push(start, end);
+      start = a;
+    }
+    end = Math.max(end, b);
+  }
+  if (start >= 0) out.push(start, end);
+}
+
+/** Index of the first of the ascending `marks` that is ≥ `from`. */
+function firstAtOrAfter(marks: Int32Array, from: number): number {
+  let lo = 0;
+  let hi = marks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (marks[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The JSON-unescaped view of the lines of `text` that hold escapes (other lines are identical in
+ * the view and are left out), joined by `\n`; `undefined` when no line qualifies.
+ *
+ * With `marks` (ascending positions where the raw text has something to look at: keyword hits,
+ * digit runs), only escaped lines holding a mark or a `\u`/`\/` escape are kept: the escapes
+ * `\n`, `\t`, `\"`, `\\` cannot split a keyword (no keyword contains what they encode), so a
+ * line without a mark shows nothing new once decoded, while `\uXXXX` and `\/` can hide one. Of a
+ * very long line (over 64 KiB), only windows around those points are kept.
+ */
+export function unescapedView(text: string, marks?: Int32Array): View | undefined {
+  if (text.indexOf("\\") === -1) return undefined;
+  // 1. The ranges to decode: escaped lines (or parts of them) worth a second look.
+  const ranges: number[] = [];
+  ESCAPE.lastIndex = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    const lineStart = text.lastIndexOf("\n", m.index - 1) + 1;
+    const nl = text.indexOf("\n", m.index);
+    const lineEnd = nl === -1 ? text.length : nl;
+    lineRanges(text, lineStart, lineEnd, marks, ranges);
+    ESCAPE.lastIndex = lineEnd;
+  }
+  if (ranges.length === 0) return undefined;
+  // 2. Decode them, one "\n" between ranges (adjacent lines keep their own line break).
+  const parts: string[] = [];
+  // The view is never longer than its ranges plus one "\n" between each two.
+  let size = 1;
+  for (let r = 0; r < ranges.length; r += 2) size += ranges[r + 1] - ranges[r] + 1;
+  const map = new Int32Array(size);
+  let j = 0;
+  const copy = (a: number, b: number) => {
+    if (b <= a) return;
+    parts.push(text.slice(a, b));
+    for (let i = a; i < b; i++) map[j++] = i;
+  };
+  let prevEnd = 0;
+  for (let r = 0; r < ranges.length; r += 2) {
+    const start = ranges[r];
+    let end = ranges[r + 1];
+    // Merge with the following ranges when they continue on the next line.
+    while (r + 2 < ranges.length && ranges[r + 2] <= end + 1) {
+      end = Math.max(end, ranges[r + 3]);
+      r += 2;
+    }
+    if (j > 0) {
+      parts.push("\n");
+      map[j++] = prevEnd;
+    }
+    let from = start;
+    ESCAPE.lastIndex = start;
+    for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+      if (m.index + m[0].length > end) break;
+      copy(from, m.index);
+      const e = m[0][1];
+      parts.push(e === "u" ? String.fromCharCode(parseInt(m[0].slice(2), 16)) : ESCAPES[e]);
+      map[j++] = m.index;
+      from = m.index + m[0].length;
+    }
+    copy(from, end);
+    prevEnd = end;
+  }
+  map[j++] = prevEnd;
+  return { text: parts.join(""), map: map.subarray(0, j) };
+}
+
+/** Base64 alphabet classes: 1 = standard only (`+`, `/`), 2 = URL-safe only (`-`, `_`), 3 = both. */
+const B64: Uint8Array = (() => {
+  const t = new Uint8Array(65536);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    if (/[A-Za-z0-9]/.test(ch)) t[c] = 3;
+    else if (ch === "+" || ch === "/") t[c] = 1;
+    else if (ch === "-" || ch === "_") t[c] = 2;
+  }
+  return t;
+})();
+
+/** Value of each base64 character (standard and URL-safe), -1 for others. */
+const B64_VALUE: Int8Array = (() => {
+  const t = new Int8Array(128).fill(-1);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i;
+  t[45] = 62; // -
+  t[95] = 63; // _
+  return t;
+})();
+
+/**
+ * True when the first 16 characters of the base64 run at `start` decode to 12 printable ASCII
+ * bytes: cheap evidence that the run encodes text (random or binary data almost never does).
+ */
+export function base64HeadIsText(text: string, start: number): boolean {
+  for (let g = 0; g < 4; g++) {
+    let v = 0;
+    for (let k = 0; k < 4; k++) {
+      const c = text.charCodeAt(start + g * 4 + k);
+      const x = c < 128 ? B64_VALUE[c] : -1;
+      if (x < 0) return false;
+      v = (v << 6) | x;
+    }
+    for (let s = 16; s >= 0; s -= 8) {
+      const byte = (v >> s) & 0xff;
+      if (!((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Runs of at least `minLength` base64 characters (standard or URL-safe, not mixed) that hold
+ * both upper- and lowercase letters (hex digests and lowercase identifiers never encode text),
+ * each as `[start, end)`, including trailing `=` padding. Skips ahead Boyer–Moore style: a
+ * character outside the alphabet rules out every run through it, so prose is read about once
+ * per `minLength` characters.
+ */
+export function base64Runs(text: string, minLength = 32): [number, number][] {
+  const out: [number, number][] = [];
+  const n = text.length;
+  let i = minLength - 1;
+  while (i < n) {
+    // Scan back from i for a full window of base64 characters.
+    let k = i;
+    const low = i - minLength + 1;
+    while (k >= low && B64[text.charCodeAt(k)] !== 0) k--;
+    if (k >= low) {
+      i = k + minLength;
+      continue;
+    }
+    let start = low;
+    while (start > 0 && B64[text.charCodeAt(start - 1)] !== 0) start--;
+    let end = start;
+    let kinds = 3;
+    let cases = 0;
+    for (; end < n; end++) {
+      const c = text.charCodeAt(end);
+      const x = B64[c];
+      if (x === 0) break;
+      kinds &= x;
+      if (c >= 65 && c <= 90) cases |= 1;
+      else if (c >= 97 && c <= 122) cases |= 2;
+    }
+    let runEnd = end;
+    while (runEnd < n && text.charCodeAt(runEnd) === 61 && runEnd - end < 2) runEnd++;
+    if (kinds !== 0 && cases === 3) out.push([start, runEnd]);
+    i = runEnd + minLength;
+  }
+  return out;
+}
