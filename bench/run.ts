@@ -5,12 +5,16 @@
  *  - MCP server start to first response (`serve` spawned under its documented flags), target
  *    ≤ 300 ms, printed with the ratio to a bare Deno process answering one line (the floor).
  *
+ * The generated corpus (Zipf-distributed text) lives in `corpus.ts`, shared with the other
+ * benchmarks (`peers.ts`, `cold_start.ts`, `scale.ts`, `micro.ts`, `reliability.ts`).
+ *
  * Run: `deno task bench` (add `--quick` for a smaller, faster run).
  *
  * @module
  */
 
 import { openMemoryService } from "../src/service/memory_service.ts";
+import { rng, session, VOCAB } from "./corpus.ts";
 import { ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -24,89 +28,6 @@ function out(line: string): void {
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-// A Zipf-distributed vocabulary (exponent 1.0 over 20,000 words) like real text: a few words are
-// everywhere, most are rare. Searches use mid-frequency words, as people and agents do.
-const COMMON = (
-  "the a to of and in is it that for we i this on with be as not are was you have but at or " +
-  "from by so if can will do error test file function run fix code line call return value " +
-  "login race refresh token session cache invalidation migration column index postgres sqlite " +
-  "flaky retry timeout deadlock mutex queue worker rate limiter bucket tenant redis deploy"
-).split(" ");
-const SYLLABLES = "ka ro mi te su na lo vi de pa ze bu fi gor lin tar mex qua sol dra pen vur cho"
-  .split(" ");
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const VOCAB: string[] = (() => {
-  const r = rng(1);
-  const words = [...COMMON];
-  const seen = new Set(words);
-  while (words.length < 20_000) {
-    let w = "";
-    const n = 2 + Math.floor(r() * 3);
-    for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(r() * SYLLABLES.length)];
-    if (!seen.has(w)) {
-      seen.add(w);
-      words.push(w);
-    }
-  }
-  return words;
-})();
-
-const ZIPF_CDF: Float64Array = (() => {
-  const cdf = new Float64Array(VOCAB.length);
-  let sum = 0;
-  for (let i = 0; i < VOCAB.length; i++) cdf[i] = sum += 1 / (i + 1);
-  for (let i = 0; i < cdf.length; i++) cdf[i] /= sum;
-  return cdf;
-})();
-
-function zipfWord(rand: () => number): string {
-  const x = rand();
-  let lo = 0;
-  let hi = ZIPF_CDF.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ZIPF_CDF[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return VOCAB[lo];
-}
-
-function sentence(rand: () => number, n: number): string {
-  const w: string[] = [];
-  for (let i = 0; i < n; i++) w.push(zipfWord(rand));
-  return w.join(" ") + ".";
-}
-
-function session(i: number, targetBytes: number, rand: () => number) {
-  const messages = [];
-  let size = 0;
-  let m = 0;
-  while (size < targetBytes) {
-    const text = `Step ${m}: ${sentence(rand, 40)} I checked src/module_${m % 17}.ts line ${
-      m * 7
-    }.`;
-    messages.push({ role: m % 2 ? "assistant" : "user", text });
-    size += text.length + 40;
-    m++;
-  }
-  return {
-    session_id: `bench-${i}`,
-    timestamp: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
-    tool_name: ["claude-code", "codex", "gemini"][i % 3],
-    success: i % 5 !== 0,
-    summary: sentence(rand, 12),
-    title: sentence(rand, 6),
-    tags: [["auth", "bugfix"], ["db"], ["perf", "test"], ["infra"]][i % 4],
-    workspace: `/work/project-${i % 5}`,
-    messages,
-  };
 }
 
 async function benchStore(home: string, keyHex: string) {
