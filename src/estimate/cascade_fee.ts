@@ -15,6 +15,8 @@ export const DEFAULT_BASE_ACTION_FEE_ULUME = 10_000;
 export const DEFAULT_FEE_PER_KBYTE_ULUME = 10;
 /** ulume per LUME. */
 export const ULUME_PER_LUME = 1_000_000;
+/** The largest LUME price accepted (keeps every fiat figure finite). */
+export const MAX_LUME_PRICE = 1_000_000_000;
 /** Cascade's maximum object size (1 GiB). */
 export const MAX_CASCADE_OBJECT_BYTES = 1024 * 1024 * 1024;
 
@@ -66,8 +68,14 @@ export function estimateCascadeFee(input: EstimateInput): EstimateResult {
     notes,
   };
   if (input.lume_price !== undefined) {
-    if (!Number.isFinite(input.lume_price) || input.lume_price < 0) {
-      throw bad("lume_price must be a price of 0 or more", "e.g. --lume-price 0.12");
+    if (
+      !Number.isFinite(input.lume_price) || input.lume_price < 0 ||
+      input.lume_price > MAX_LUME_PRICE
+    ) {
+      throw bad(
+        `lume_price must be a price from 0 to ${MAX_LUME_PRICE.toLocaleString("en-US")}`,
+        "e.g. --lume-price 0.12",
+      );
     }
     const currency = (input.currency ?? "USD").slice(0, 8);
     result.fiat = {

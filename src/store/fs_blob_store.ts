@@ -46,13 +46,34 @@ export class FsBlobStore implements BlobStore {
     return `${this.root}/${id.slice(0, 2)}/${id}`;
   }
 
+  /**
+   * Refuses a blob folder (the root or a fan-out folder) that is not a real directory: a symlink
+   * planted there could send reads and writes outside the data home.
+   */
+  async #checkDir(path: string, create: boolean): Promise<void> {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(path);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound) || !create) throw err;
+      await ensurePrivateDir(path);
+      info = await Deno.lstat(path);
+    }
+    if (!info.isDirectory || info.isSymlink) {
+      throw new LumeraError("INTEGRITY", `${path} is not a plain directory (a symlink?)`, {
+        hint: "the data home was tampered with: replace it with a real directory",
+      });
+    }
+  }
+
   /** Stores bytes durably; returns their SHA-256 id. */
   async put(bytes: Uint8Array): Promise<BlobId> {
     const id = (await sha256Hex(bytes)) as BlobId;
     const dir = `${this.root}/${id.slice(0, 2)}`;
     const path = this.pathOf(id);
+    await this.#checkDir(this.root, true);
+    await this.#checkDir(dir, true);
     if (await this.has(id)) return id;
-    await ensurePrivateDir(dir);
     const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
     try {
       const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
@@ -77,6 +98,8 @@ export class FsBlobStore implements BlobStore {
     const path = this.pathOf(id);
     let bytes: Uint8Array;
     try {
+      await this.#checkDir(this.root, false);
+      await this.#checkDir(`${this.root}/${id.slice(0, 2)}`, false);
       const info = await Deno.lstat(path);
       if (!info.isFile) {
         throw new LumeraError("INTEGRITY", `blob ${toPointer(id)} is not a regular file`, {
@@ -119,6 +142,8 @@ export class FsBlobStore implements BlobStore {
   /** Removes a blob and syncs its directory; a missing blob is success. */
   async delete(id: BlobId): Promise<void> {
     try {
+      await this.#checkDir(this.root, false);
+      await this.#checkDir(`${this.root}/${id.slice(0, 2)}`, false);
       await Deno.remove(this.pathOf(id));
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return;
@@ -131,13 +156,14 @@ export class FsBlobStore implements BlobStore {
   async *list(): AsyncIterable<BlobId> {
     let fanout: Deno.DirEntry[];
     try {
+      await this.#checkDir(this.root, false);
       fanout = await Array.fromAsync(Deno.readDir(this.root));
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return;
       throw err;
     }
     for (const d of fanout.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!d.isDirectory || !/^[0-9a-f]{2}$/.test(d.name)) continue;
+      if (!d.isDirectory || d.isSymlink || !/^[0-9a-f]{2}$/.test(d.name)) continue;
       const names: string[] = [];
       for await (const e of Deno.readDir(`${this.root}/${d.name}`)) {
         if (e.isFile && isBlobId(e.name) && e.name.startsWith(d.name)) names.push(e.name);
