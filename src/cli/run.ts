@@ -34,6 +34,7 @@ import {
 } from "./commands/key.ts";
 import { reindexCommand } from "./commands/reindex.ts";
 import { statsCommand } from "./commands/stats.ts";
+import { importCommand, sessionsCommand } from "./commands/import.ts";
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -121,17 +122,59 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
     .option("--until <date>", "only memories before this ISO date/time")
     .option("--limit <n>", "results per page (1-100, default 10)", wholeNumber("--limit", 1, 100))
     .option("--cursor <cursor>", "the next page, from a previous result")
+    .option("--branch <name>", "only sessions recorded on this git branch")
+    .option("--all-workspaces", "search every workspace (default: the current one, when known)")
+    .option("--all-versions", "also older versions of sessions imported again after they grew")
     .addOption(json())
     .action(
       act(async (words: string[], o, cmd: Command) => await queryCommand(ctxOf(cmd), words, o)),
     );
 
+  program.command("import")
+    .description(
+      "archive the agents' own sessions (Claude Code, Codex, Gemini CLI): incremental, scanned, encrypted",
+    )
+    .addOption(
+      new Option("--agent <agent>", "which agent's sessions").choices([
+        "claude-code",
+        "codex",
+        "gemini",
+        "all",
+      ]),
+    )
+    .option("--path <dir>", "read this directory (or file) instead of the agents' own")
+    .option("--file <transcript>", "import this transcript file (repeatable)", collect)
+    .option("--hook", "read a Claude Code / Codex hook's JSON on stdin (transcript_path); exit 0")
+    .option("--since <date>", "only files modified at or after this ISO date/time")
+    .option("--dry-run", "read and scan, store nothing")
+    .option("--full", "read every file again, even unchanged ones")
+    .option("--tag <tag>", "add a tag to every session (repeatable)", collect)
+    .option("--cm-playbook", "import your cm rules (`cm playbook export`), one note per rule")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await importCommand(ctxOf(cmd), o)));
+
+  program.command("sessions")
+    .description("list archived sessions, newest first (one entry per session, its newest version)")
+    .option("--agent <name>", "only this agent (claude-code, codex, gemini…)")
+    .option("--workspace <dir>", "only this workspace")
+    .option("--branch <name>", "only this git branch")
+    .option("--since <date>", "only sessions active at or after this ISO date/time")
+    .option("--until <date>", "only sessions started before this ISO date/time")
+    .option("--limit <n>", "sessions per page (1-100, default 20)", wholeNumber("--limit", 1, 100))
+    .option("--cursor <cursor>", "the next page, from a previous result")
+    .option("--all-workspaces", "every workspace (default: the current one, when known)")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await sessionsCommand(ctxOf(cmd), o)));
+
   program.command("retrieve")
     .description("fetch one memory, check its hash and authentication, and print it")
     .argument("<pointer>", "cascade://<64 hex>, as printed by store or query")
+    .option("--messages <range>", "only messages FROM:TO (0-based, TO exclusive), e.g. 0:20")
     .addOption(json())
     .action(
-      act(async (pointer: string, _o, cmd: Command) => await retrieveCommand(ctxOf(cmd), pointer)),
+      act(async (pointer: string, o: { messages?: string }, cmd: Command) =>
+        await retrieveCommand(ctxOf(cmd), pointer, o.messages)
+      ),
     );
 
   program.command("estimate")
@@ -163,9 +206,10 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
     .description("check every memory: blob present, hash intact; --read-data also decrypts each")
     .option("--read-data", "decrypt and authenticate every blob")
     .addOption(json())
+    .option("--read-data-subset <percent>", "decrypt a random share of the blobs, e.g. 10%")
     .action(
-      act(async (o: { readData?: boolean }, cmd: Command) =>
-        await verifyCommand(ctxOf(cmd), o.readData === true)
+      act(async (o: { readData?: boolean; readDataSubset?: string }, cmd: Command) =>
+        await verifyCommand(ctxOf(cmd), o.readData === true, o.readDataSubset)
       ),
     );
 

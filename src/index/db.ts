@@ -55,6 +55,35 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, value)
   ) WITHOUT ROWID;
   `,
+  // 3: imported sessions — branch, part, span and size per memory; versions of a session (the
+  // newest per agent, session id and part is `latest`); what `import` already read, per file.
+  `
+  ALTER TABLE memories ADD COLUMN git_branch TEXT;
+  ALTER TABLE memories ADD COLUMN part INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE memories ADD COLUMN started_ms INTEGER;
+  ALTER TABLE memories ADD COLUMN ended_ms INTEGER;
+  ALTER TABLE memories ADD COLUMN message_count INTEGER;
+  ALTER TABLE memories ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
+  CREATE INDEX memories_by_version ON memories (tool_name, session_id, part);
+  CREATE INDEX memories_by_branch ON memories (git_branch, ts_ms) WHERE git_branch IS NOT NULL;
+  UPDATE memories SET latest = 0 WHERE kind = 'session' AND EXISTS (
+    SELECT 1 FROM memories n
+    WHERE n.kind = 'session' AND n.tool_name = memories.tool_name
+      AND n.session_id = memories.session_id AND n.part = memories.part
+      AND (n.ts_ms > memories.ts_ms OR (n.ts_ms = memories.ts_ms AND n.id > memories.id))
+  );
+  CREATE TABLE import_files (
+    path        TEXT    PRIMARY KEY,
+    agent       TEXT    NOT NULL,
+    size        INTEGER NOT NULL,
+    mtime_ms    INTEGER NOT NULL,
+    tail_hash   TEXT    NOT NULL,
+    status      TEXT    NOT NULL,
+    session_id  TEXT,
+    detail      TEXT,
+    imported_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */
@@ -74,6 +103,20 @@ export async function openIndexDb(path: string): Promise<DatabaseSync> {
       f.close();
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    }
+    // A symlink planted in the data home could send the index (plaintext metadata) elsewhere.
+    for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+      let info: Deno.FileInfo | undefined;
+      try {
+        info = await Deno.lstat(p);
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      }
+      if (info !== undefined && (!info.isFile || info.isSymlink)) {
+        throw new LumeraError("INTEGRITY", `${p} is not a plain file (a symlink?)`, {
+          hint: "the data home was tampered with: remove it and run `lumera-memory reindex`",
+        });
+      }
     }
   }
   let db: DatabaseSync;

@@ -15,7 +15,14 @@ import {
   type RecordKind,
   searchableText,
 } from "../record/schema.ts";
-import type { QueryHit, QueryInput, QueryResult } from "../service/types.ts";
+import type {
+  ListSessionsInput,
+  ListSessionsResult,
+  QueryHit,
+  QueryInput,
+  QueryResult,
+  SessionSummary,
+} from "../service/types.ts";
 import { ftsMatchExpression, queryTerms } from "./fts_query.ts";
 
 /** What the index stores about one memory. */
@@ -94,6 +101,32 @@ export interface InsertOutcome {
   duplicate: boolean;
 }
 
+interface SessionRow {
+  tool_name: string;
+  session_id: string;
+  started: number;
+  ended: number | null;
+  messages: number;
+  bytes: number;
+  pointers: string;
+  workspace: string | null;
+  branch: string | null;
+  title: string | null;
+  summary: string;
+  versions: number;
+}
+
+/** Default page size of {@link MemoryIndex.listSessions}. */
+const DEFAULT_SESSION_LIMIT = 20;
+
+/** Versions are kept per kind, agent, session id and part. */
+interface VersionKey {
+  kind: string;
+  tool: string;
+  session: string;
+  part: number;
+}
+
 interface HitRow {
   id: number;
   pointer: string;
@@ -106,6 +139,8 @@ interface HitRow {
   success: number;
   ts_ms: number;
   stored_bytes: number;
+  git_branch: string | null;
+  part: number;
   tags: string | null;
   snippet?: string;
   rank?: number;
@@ -198,8 +233,9 @@ export class MemoryIndex {
       }
       const info = db.prepare(
         `INSERT INTO memories (pointer, content_id, session_id, kind, tool_name, workspace, title,
-           summary, success, ts_ms, stored_ms, stored_bytes, record_bytes, key_id, expires_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           summary, success, ts_ms, stored_ms, stored_bytes, record_bytes, key_id, expires_ms,
+           git_branch, part, started_ms, ended_ms, message_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         entry.pointer,
         entry.contentId,
@@ -216,6 +252,11 @@ export class MemoryIndex {
         entry.recordBytes,
         entry.keyId,
         entry.expiresMs ?? null,
+        r.git_branch ?? null,
+        r.part ?? 1,
+        r.started_at === undefined ? null : new Date(r.started_at).getTime(),
+        r.ended_at === undefined ? null : new Date(r.ended_at).getTime(),
+        r.messages?.length ?? null,
       );
       const id = Number(info.lastInsertRowid);
       const tagStmt = db.prepare("INSERT OR IGNORE INTO tags (tag, memory_id) VALUES (?, ?)");
@@ -223,12 +264,52 @@ export class MemoryIndex {
       db.prepare(
         "INSERT INTO memories_fts (rowid, title, summary, body, tags) VALUES (?, ?, ?, ?, ?)",
       ).run(id, r.title ?? "", r.summary, searchableText(r), r.tags.join(" "));
+      this.#refreshLatest([{
+        kind: r.kind,
+        tool: r.tool_name,
+        session: r.session_id,
+        part: r.part ?? 1,
+      }]);
       db.exec("COMMIT");
       return { pointer: entry.pointer, duplicate: false };
     } catch (err) {
       db.exec("ROLLBACK");
       throw err;
     }
+  }
+
+  /** The version keys (kind, agent, session id, part) of rows, distinct. */
+  #versionKeys(ids: number[]): VersionKey[] {
+    const out = new Map<string, VersionKey>();
+    const stmt = this.#db.prepare(
+      "SELECT kind, tool_name, session_id, part FROM memories WHERE id = ?",
+    );
+    for (const id of ids) {
+      const row = stmt.get(id) as
+        | { kind: string; tool_name: string; session_id: string; part: number }
+        | undefined;
+      if (row === undefined) continue;
+      const key = { kind: row.kind, tool: row.tool_name, session: row.session_id, part: row.part };
+      out.set(JSON.stringify(key), key);
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * Marks the newest version of each key as `latest` and the others not. Newest: the latest last
+   * message (`ended_ms`, else the session time), then the most messages, then the last stored.
+   * Runs inside the caller's transaction.
+   */
+  #refreshLatest(keys: VersionKey[]): void {
+    const stmt = this.#db.prepare(
+      `UPDATE memories SET latest = CASE WHEN id = (
+         SELECT v.id FROM memories v
+         WHERE v.kind = ?4 AND v.tool_name = ?1 AND v.session_id = ?2 AND v.part = ?3
+         ORDER BY coalesce(v.ended_ms, v.ts_ms) DESC, coalesce(v.message_count, 0) DESC, v.id DESC
+         LIMIT 1) THEN 1 ELSE 0 END
+       WHERE kind = ?4 AND tool_name = ?1 AND session_id = ?2 AND part = ?3`,
+    );
+    for (const k of keys) stmt.run(k.tool, k.session, k.part, k.kind);
   }
 
   /** True when a pointer is indexed. */
@@ -257,9 +338,11 @@ export class MemoryIndex {
     try {
       const row = this.rowFor(pointer);
       if (row !== undefined) {
+        const keys = this.#versionKeys([row.id]);
         db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
         db.prepare("DELETE FROM tags WHERE memory_id = ?").run(row.id);
         db.prepare("DELETE FROM memories WHERE id = ?").run(row.id);
+        this.#refreshLatest(keys);
       }
       db.exec("COMMIT");
     } catch (err) {
@@ -323,11 +406,13 @@ export class MemoryIndex {
         "INSERT OR IGNORE INTO tombstones (kind, value, key_id, forgotten_ms) VALUES (?, ?, ?, ?)",
       );
       for (const t of tombstones) tomb.run(t.kind, t.value, t.keyId ?? null, now);
+      const keys = this.#versionKeys(rows.map((r) => r.id));
       for (const row of rows) {
         db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
         db.prepare("DELETE FROM tags WHERE memory_id = ?").run(row.id);
         db.prepare("DELETE FROM memories WHERE id = ?").run(row.id);
       }
+      this.#refreshLatest(keys);
       db.exec("COMMIT");
     } catch (err) {
       db.exec("ROLLBACK");
@@ -368,6 +453,116 @@ export class MemoryIndex {
     return Number(info.changes) === 1;
   }
 
+  /** The first of `candidates` (most specific first) that is the workspace of some memory. */
+  firstKnownWorkspace(candidates: string[]): string | undefined {
+    const stmt = this.#db.prepare("SELECT 1 FROM memories WHERE workspace = ? LIMIT 1");
+    return candidates.find((c) => stmt.get(c) !== undefined);
+  }
+
+  /**
+   * Sessions (kind `session`), each as its newest version over all its parts, most recently
+   * active first. `scope` limits the list like a query's workspace scope.
+   */
+  listSessions(input: ListSessionsInput, scope?: string): ListSessionsResult {
+    const limit = input.limit ?? DEFAULT_SESSION_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+      throw usage(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}`, "e.g. --limit 20");
+    }
+    const where = [
+      "m.kind = 'session'",
+      "m.latest = 1",
+      "(m.expires_ms IS NULL OR m.expires_ms > ?)",
+    ];
+    const params: SQLInputValue[] = [Date.now()];
+    if (input.agent) {
+      where.push("m.tool_name = ?");
+      params.push(input.agent);
+    }
+    if (input.workspace) {
+      where.push("m.workspace = ?");
+      params.push(input.workspace);
+    } else if (scope !== undefined) {
+      where.push("m.workspace = ?");
+      params.push(scope);
+    }
+    if (input.branch) {
+      where.push("m.git_branch = ?");
+      params.push(input.branch);
+    }
+    const outer: string[] = [];
+    const outerParams: SQLInputValue[] = [];
+    if (input.since) {
+      outer.push("s.ended >= ?");
+      outerParams.push(parseTime(input.since, "since"));
+    }
+    if (input.until) {
+      outer.push("s.started < ?");
+      outerParams.push(parseTime(input.until, "until"));
+    }
+    const fingerprint = JSON.stringify([
+      "sessions",
+      input.agent,
+      input.workspace,
+      input.branch,
+      input.since,
+      input.until,
+      limit,
+      scope,
+    ]);
+    const fp = fingerprint.length.toString(36) + ":" + simpleHash(fingerprint);
+    const offset = input.cursor ? decodeCursor(input.cursor, fp) : 0;
+    const cte = `WITH s AS (
+        SELECT m.tool_name, m.session_id, min(m.part) AS first_part,
+          min(coalesce(m.started_ms, m.ts_ms)) AS started,
+          max(coalesce(m.ended_ms, m.ts_ms)) AS ended,
+          sum(coalesce(m.message_count, 0)) AS messages,
+          sum(m.stored_bytes) AS bytes,
+          group_concat(m.pointer, ',' ORDER BY m.part) AS pointers,
+          max(m.workspace) AS workspace, max(m.git_branch) AS branch
+        FROM memories m WHERE ${where.join(" AND ")}
+        GROUP BY m.tool_name, m.session_id
+      )`;
+    const filter = outer.length ? `WHERE ${outer.join(" AND ")}` : "";
+    const total = (this.#db.prepare(`${cte} SELECT count(*) AS n FROM s ${filter}`).get(
+      ...params,
+      ...outerParams,
+    ) as { n: number }).n;
+    const rows = this.#db.prepare(
+      `${cte}
+       SELECT s.*, f.title, f.summary,
+         (SELECT count(*) FROM memories v WHERE v.kind = 'session' AND v.tool_name = s.tool_name
+            AND v.session_id = s.session_id) AS versions
+       FROM s JOIN memories f ON f.kind = 'session' AND f.latest = 1
+         AND f.tool_name = s.tool_name AND f.session_id = s.session_id AND f.part = s.first_part
+       ${filter}
+       ORDER BY s.ended DESC, s.tool_name, s.session_id LIMIT ? OFFSET ?`,
+    ).all(...params, ...outerParams, limit, offset) as unknown as SessionRow[];
+    const sessions = rows.map((r) => {
+      const pointers = r.pointers.split(",");
+      const out: SessionSummary = {
+        tool_name: r.tool_name,
+        session_id: r.session_id,
+        pointer: pointers[0],
+        pointers,
+        summary: shorten(r.summary, MAX_HIT_SUMMARY_CHARS),
+        started_at: new Date(r.started).toISOString(),
+        message_count: r.messages,
+        versions: r.versions,
+        stored_bytes: r.bytes,
+      };
+      if (r.title !== null) out.title = r.title;
+      if (r.workspace !== null) out.workspace = r.workspace;
+      if (r.branch !== null) out.git_branch = r.branch;
+      if (r.ended !== null) out.ended_at = new Date(r.ended).toISOString();
+      return out;
+    });
+    const result: ListSessionsResult = { sessions, total };
+    if (offset + rows.length < total && rows.length === limit) {
+      result.next_cursor = encodeCursor({ offset: offset + limit, fingerprint: fp });
+    }
+    return result;
+  }
+
   /** The raw database, for the read-only statistics queries. */
   get db(): DatabaseSync {
     return this.#db;
@@ -383,7 +578,7 @@ export class MemoryIndex {
    * finds nothing; results are ranked by BM25 (title and tags weigh most). Without text, newest
    * first. Offset-based cursor bound to the query's parameters.
    */
-  query(input: QueryInput): QueryResult & { match?: "all" | "any" } {
+  query(input: QueryInput, scope?: string): QueryResult & { match?: "all" | "any" } {
     const limit = input.limit ?? DEFAULT_QUERY_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
       throw usage(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}`, "e.g. --limit 10");
@@ -413,6 +608,16 @@ export class MemoryIndex {
       where.push("m.kind = ?");
       params.push(input.kind);
     }
+    if (input.branch) {
+      where.push("m.git_branch = ?");
+      params.push(input.branch);
+    }
+    if (input.all_versions !== true) where.push("m.latest = 1");
+    if (!input.workspace && scope !== undefined) {
+      // The workspace's memories, and notes and contexts that belong to no workspace.
+      where.push("(m.workspace = ? OR (m.workspace IS NULL AND m.kind <> 'session'))");
+      params.push(scope);
+    }
     if (input.since) {
       where.push("m.ts_ms >= ?");
       params.push(parseTime(input.since, "since"));
@@ -436,6 +641,9 @@ export class MemoryIndex {
       input.since,
       input.until,
       limit,
+      input.branch,
+      input.all_versions === true,
+      scope,
     ]);
     const fp = fingerprint.length.toString(36) + ":" + simpleHash(fingerprint);
     const offset = input.cursor ? decodeCursor(input.cursor, fp) : 0;
@@ -444,7 +652,7 @@ export class MemoryIndex {
       `(SELECT group_concat(tag, char(31)) FROM tags WHERE memory_id = m.id) AS tags`;
     const columns =
       `m.id, m.pointer, m.session_id, m.kind, m.tool_name, m.workspace, m.title, m.summary,
-       m.success, m.ts_ms, m.stored_bytes, ${tagsExpr}`;
+       m.success, m.ts_ms, m.stored_bytes, m.git_branch, m.part, ${tagsExpr}`;
 
     if (terms.length === 0) {
       const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
@@ -490,10 +698,19 @@ export class MemoryIndex {
   }
 
   #page(rows: HitRow[], total: number, offset: number, limit: number, fp: string): QueryResult {
-    const hits = rows.map(toHit);
+    // Token-frugal: the page stops (and the cursor continues) once the hits' text passes a cap.
+    const hits: QueryHit[] = [];
+    let chars = 0;
+    for (const row of rows) {
+      const hit = toHit(row);
+      const size = hitChars(hit);
+      if (hits.length > 0 && chars + size > MAX_PAGE_CHARS) break;
+      hits.push(hit);
+      chars += size;
+    }
     const result: QueryResult = { hits, total };
-    if (offset + rows.length < total && rows.length === limit) {
-      result.next_cursor = encodeCursor({ offset: offset + limit, fingerprint: fp });
+    if (offset + hits.length < total && (rows.length === limit || hits.length < rows.length)) {
+      result.next_cursor = encodeCursor({ offset: offset + hits.length, fingerprint: fp });
     }
     return result;
   }
@@ -509,6 +726,24 @@ function simpleHash(s: string): string {
   return h.toString(36);
 }
 
+/** Longest summary shown in a hit, in characters (the record holds it whole). */
+export const MAX_HIT_SUMMARY_CHARS = 500;
+
+/** Text a page of hits may carry in total (titles, summaries, snippets, ids), in characters. */
+export const MAX_PAGE_CHARS = 48_000;
+
+function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const c = s.charCodeAt(max - 2);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 2 : max - 1) + "…";
+}
+
+function hitChars(h: QueryHit): number {
+  return 200 + h.pointer.length + h.session_id.length + h.summary.length +
+    (h.title?.length ?? 0) + (h.snippet?.length ?? 0) + (h.workspace?.length ?? 0) +
+    h.tags.reduce((n, t) => n + t.length + 3, 0);
+}
+
 function toHit(r: HitRow): QueryHit {
   const hit: QueryHit = {
     pointer: r.pointer,
@@ -516,7 +751,7 @@ function toHit(r: HitRow): QueryHit {
     kind: r.kind,
     tool_name: r.tool_name,
     timestamp: new Date(r.ts_ms).toISOString(),
-    summary: r.summary,
+    summary: shorten(r.summary, MAX_HIT_SUMMARY_CHARS),
     tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
     success: r.success === 1,
     stored_bytes: r.stored_bytes,
@@ -524,6 +759,8 @@ function toHit(r: HitRow): QueryHit {
   if (r.title !== null) hit.title = r.title;
   if (r.workspace !== null) hit.workspace = r.workspace;
   if (r.snippet !== undefined) hit.snippet = r.snippet;
+  if (r.git_branch !== null) hit.git_branch = r.git_branch;
+  if (r.part > 1) hit.part = r.part;
   if (r.rank !== undefined) hit.score = Math.round(-r.rank * 1000) / 1000;
   return hit;
 }

@@ -18,15 +18,21 @@ import {
   serveStdio as sdkServeStdio,
   StdioServerTransport,
 } from "@modelcontextprotocol/server/stdio";
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import { Transform } from "node:stream";
 import type { z } from "zod";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
+import { parseDuration } from "../service/duration.ts";
 import type { QueryInput } from "../service/types.ts";
 import {
   estimateInput,
   estimateResultOutput,
   forgetInput,
   forgetResultOutput,
+  listSessionsInput,
+  listSessionsOutput,
   queryInput,
   queryResultOutput,
   rememberInput,
@@ -119,10 +125,85 @@ class InFlight {
 
 /** A successful result: the JSON as structured content and as one text block. */
 function okResult(structured: Record<string, unknown>): CallToolResult {
-  return {
-    content: [{ type: "text", text: JSON.stringify(structured) }],
-    structuredContent: structured,
-  };
+  const json = JSON.stringify(structured);
+  // The text block mirrors structuredContent for older clients, but a large record sent twice
+  // would exceed clients' line limits (the SDK's stdio client reads at most 10 MiB per line).
+  const text = json.length <= MAX_TEXT_MIRROR_CHARS ? json : JSON.stringify({
+    note: `the result is ${json.length} characters; it is in structuredContent only`,
+  });
+  return { content: [{ type: "text", text }], structuredContent: structured };
+}
+
+/** Largest result mirrored as a text block (characters of JSON). */
+const MAX_TEXT_MIRROR_CHARS = 1024 * 1024;
+
+/** Largest request line handed to the SDK; longer lines are answered with an error. */
+export const MAX_REQUEST_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Hands stdin to the SDK one whole line at a time, and cuts out lines longer than `limit`
+ * (the SDK's reader would otherwise give up and close the connection): `onOversize` is told the
+ * request's id when the line's start shows one. Whole lines also spare the SDK's reader from
+ * re-scanning a growing buffer for every chunk of a long line.
+ */
+class OversizeLineFilter extends Transform {
+  #pieces: Uint8Array[] = [];
+  #lineBytes = 0;
+  #discarding = false;
+  #head = "";
+  readonly #limit: number;
+  readonly #onOversize: (id: string | number | null) => void;
+
+  constructor(limit: number, onOversize: (id: string | number | null) => void) {
+    super();
+    this.#limit = limit;
+    this.#onOversize = onOversize;
+  }
+
+  override _transform(chunk: Uint8Array, _enc: string, done: (err?: Error | null) => void) {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl === -1 ? chunk.length : nl + 1;
+      const piece = chunk.subarray(start, end);
+      if (this.#head.length < 4096) {
+        this.#head += new TextDecoder().decode(piece.subarray(0, 4096 - this.#head.length));
+      }
+      this.#lineBytes += piece.length;
+      if (!this.#discarding) {
+        if (this.#lineBytes > this.#limit) {
+          this.#discarding = true;
+          this.#pieces = [];
+        } else this.#pieces.push(piece.slice());
+      }
+      if (nl !== -1) {
+        if (this.#discarding) this.#onOversize(requestIdOf(this.#head));
+        else this.push(Buffer.concat(this.#pieces));
+        this.#pieces = [];
+        this.#discarding = false;
+        this.#lineBytes = 0;
+        this.#head = "";
+      }
+      start = end;
+    }
+    done();
+  }
+
+  override _flush(done: (err?: Error | null) => void) {
+    if (!this.#discarding && this.#pieces.length > 0) this.push(Buffer.concat(this.#pieces));
+    done();
+  }
+}
+
+/** The JSON-RPC id near the start of a request line, if it shows one. */
+function requestIdOf(head: string): string | number | null {
+  const m = /"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,15})/.exec(head);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1]);
+  } catch {
+    return null;
+  }
 }
 
 /** A business failure as an `isError` result an agent can act on. */
@@ -141,13 +222,15 @@ function usage(message: string, hint: string): LumeraError {
 
 /** Maps `store_session_to_cascade` arguments to a store request, enforcing exactly one source. */
 function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
-  const given = (["record", "cm_task", "cass_path"] as const).filter((k) => args[k] !== undefined);
+  const given = (["record", "transcript_path", "cm_task", "cass_path"] as const).filter((k) =>
+    args[k] !== undefined
+  );
   if (given.length !== 1) {
     throw usage(
       given.length === 0
         ? "no source given"
         : `give exactly one source, got ${given.join(" and ")}`,
-      "pass exactly one of record, cm_task or cass_path",
+      "pass exactly one of record, transcript_path, cm_task or cass_path",
     );
   }
   if (args.workspace !== undefined && args.cm_task === undefined) {
@@ -157,6 +240,9 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
     );
   }
   if (args.record !== undefined) return { kind: "record", record: args.record };
+  if (args.transcript_path !== undefined) {
+    return defined({ kind: "transcript" as const, path: args.transcript_path, cwd: serverCwd() });
+  }
   if (args.cm_task !== undefined) {
     return args.workspace === undefined
       ? { kind: "cm", task: args.cm_task }
@@ -165,8 +251,24 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
   return { kind: "cass", path: args.cass_path as string };
 }
 
-function storeOptionsOf(tags: string[] | undefined): StoreOptions | undefined {
-  return tags === undefined ? undefined : { tags };
+function storeOptionsOf(
+  tags: string[] | undefined,
+  ttl?: string,
+): StoreOptions | undefined {
+  if (tags === undefined && ttl === undefined) return undefined;
+  const options: StoreOptions = {};
+  if (tags !== undefined) options.tags = tags;
+  if (ttl !== undefined) options.ttlMs = parseDuration(ttl, "ttl");
+  return options;
+}
+
+/** The server's working directory (the agent's project, as hosts start servers), if readable. */
+function serverCwd(): string | undefined {
+  try {
+    return Deno.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Copies only the keys whose value is defined (the service's inputs use optional fields). */
@@ -261,7 +363,7 @@ function buildServer(
         TOOL_NAMES.store,
         ctx,
         storeResultOutput,
-        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags)),
+        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags, args.ttl)),
       ),
   );
   server.registerTool(
@@ -276,7 +378,7 @@ function buildServer(
             text: args.text,
             workspace: args.workspace,
           }),
-          storeOptionsOf(args.tags),
+          storeOptionsOf(args.tags, args.ttl),
         )),
   );
   server.registerTool(
@@ -294,6 +396,10 @@ function buildServer(
           until: args.until,
           limit: args.limit,
           cursor: args.cursor,
+          branch: args.branch,
+          all_versions: args.all_versions,
+          all_workspaces: args.all_workspaces,
+          cwd: serverCwd(),
         });
         return svc.query(input);
       }),
@@ -302,7 +408,15 @@ function buildServer(
     TOOL_NAMES.retrieve,
     { ...describe(TOOL_NAMES.retrieve, retrieveResultOutput), inputSchema: retrieveInput },
     (args, ctx) =>
-      run(TOOL_NAMES.retrieve, ctx, retrieveResultOutput, (svc) => svc.retrieve(args.pointer)),
+      run(
+        TOOL_NAMES.retrieve,
+        ctx,
+        retrieveResultOutput,
+        (svc) =>
+          args.from_message === undefined && args.to_message === undefined
+            ? svc.retrieve(args.pointer)
+            : svc.retrieve(args.pointer, defined({ from: args.from_message, to: args.to_message })),
+      ),
   );
   server.registerTool(
     TOOL_NAMES.estimate,
@@ -330,6 +444,17 @@ function buildServer(
     TOOL_NAMES.stats,
     { ...describe(TOOL_NAMES.stats, statsResultOutput), inputSchema: statsInput },
     (_args, ctx) => run(TOOL_NAMES.stats, ctx, statsResultOutput, (svc) => svc.stats()),
+  );
+  server.registerTool(
+    TOOL_NAMES.sessions,
+    { ...describe(TOOL_NAMES.sessions, listSessionsOutput), inputSchema: listSessionsInput },
+    (args, ctx) =>
+      run(
+        TOOL_NAMES.sessions,
+        ctx,
+        listSessionsOutput,
+        (svc) => svc.listSessions(defined({ ...args, cwd: serverCwd() })),
+      ),
   );
 
   return server;
@@ -422,10 +547,31 @@ export function serveStdio(
         resolve();
       });
     };
-    const transport = new ClosingTransport(
-      options.transport ?? new StdioServerTransport(),
-      onEnd,
-    );
+    let stdio: StdioServerTransport | undefined;
+    if (options.transport === undefined) {
+      const filtered = process.stdin.pipe(
+        new OversizeLineFilter(MAX_REQUEST_LINE_BYTES, (id) => {
+          log("mcp: a request line over the size limit was discarded");
+          stdio?.send({
+            jsonrpc: "2.0",
+            id: id ?? null,
+            error: {
+              code: -32600,
+              message:
+                `request too large: lines over ${MAX_REQUEST_LINE_BYTES} bytes are refused (a record may hold 8 MiB)`,
+            },
+          } as never).catch(() => {});
+        }),
+      );
+      stdio = new StdioServerTransport(
+        filtered as unknown as typeof process.stdin,
+        process.stdout,
+        {
+          maxBufferSize: MAX_REQUEST_LINE_BYTES * 2,
+        },
+      );
+    }
+    const transport = new ClosingTransport(options.transport ?? stdio!, onEnd);
     sdkServeStdio(() => buildServer(service, options, inFlight), {
       transport,
       onerror: (error) => {

@@ -28,6 +28,7 @@ import {
 import type {
   EstimateResult,
   ForgetResult,
+  ListSessionsResult,
   QueryHit,
   QueryResult,
   RetrieveResult,
@@ -44,6 +45,7 @@ export const TOOL_NAMES = {
   estimate: "estimate_storage_cost",
   forget: "forget_memory",
   stats: "memory_stats",
+  sessions: "list_sessions",
 } as const;
 
 /** The four MCP tool annotations, always all set. */
@@ -63,7 +65,8 @@ export const SERVER_INSTRUCTIONS = [
   "lumera-memory is an encrypted, local-first memory for coding agents. It refuses anything that looks like a secret.",
   "- Before starting a task, call query_cascade_memories (free text, tags, workspace) to find earlier learnings; open a hit in full with retrieve_session_from_cascade.",
   "- To save one learning, decision, gotcha or fact for later sessions, call remember (a short title and the text; add tags and the workspace).",
-  "- To archive a whole session, call store_session_to_cascade with exactly one of: an inline record, a cm task (snapshot of the local cm context) or a cass export path.",
+  "- To archive a whole session, call store_session_to_cascade with exactly one of: an inline record, a transcript path (your own session file, e.g. a hook's transcript_path), a cm task (snapshot of the local cm context) or a cass export path.",
+  "- To pick an earlier session (by agent, workspace, branch or time), call list_sessions; searches and lists default to the current workspace when it has memories (all_workspaces: true searches everything).",
   "- Never put secrets (API keys, tokens, passwords, private keys) in what you store: the whole store is refused with SECRET_REFUSED and nothing is written. Remove or describe the secret and retry.",
   "- Failures come back as tool errors with a stable code (e.g. KEY_MISSING, NOT_FOUND, INVALID_POINTER) and a hint saying what to do.",
 ].join("\n");
@@ -77,6 +80,12 @@ const tagsInput = z
   .describe(
     `Tags to file the memory under (lowercased and de-duplicated; at most ${MAX_TAGS}). Exact-match filters for query_cascade_memories, e.g. ["deno", "sqlite"].`,
   );
+
+const ttlInput = z
+  .string()
+  .regex(/^\d{1,6}[mhdwy]$/)
+  .optional()
+  .describe("Forget it automatically after this long: 30m, 12h, 30d, 2w or 1y.");
 
 const workspaceInput = z
   .string()
@@ -92,6 +101,7 @@ const SOURCE_KINDS = [
   "mcp",
   "example",
   "stdin",
+  "transcript",
 ] as const satisfies readonly RecordSource["kind"][];
 
 /** Every error code, so the error output schema can list them (checked complete below). */
@@ -163,6 +173,12 @@ export const storeResultOutput = z.object({
     .describe("Size of the sealed envelope, in bytes (what estimate_storage_cost prices)."),
   session_id: z.string().describe("The record's session id."),
   tags: z.array(z.string()).describe("The record's normalized tags."),
+  parts: z
+    .array(z.object({ pointer: pointerOutput, deduplicated: z.boolean() }))
+    .optional()
+    .describe(
+      "A long transcript stored as several records: each part in order (the fields above describe the last).",
+    ),
 });
 
 const queryHitOutput = z.object({
@@ -182,6 +198,8 @@ const queryHitOutput = z.object({
     .describe("Excerpt around the match, matched terms in [brackets] (text queries only)."),
   score: z.number().optional().describe("Relevance, higher is better (text queries only)."),
   stored_bytes: z.number().int().nonnegative(),
+  git_branch: z.string().optional().describe("The git branch the session ran on."),
+  part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
 });
 
 /** Success shape of a query (`QueryResult`). */
@@ -192,6 +210,43 @@ export const queryResultOutput = z.object({
     .string()
     .optional()
     .describe("Pass as `cursor` for the next page; absent on the last page."),
+  workspace_scope: z
+    .string()
+    .optional()
+    .describe(
+      "The search was limited to this workspace (the current one) plus notes of no workspace; pass all_workspaces: true to search everything.",
+    ),
+});
+
+const sessionSummaryOutput = z.object({
+  tool_name: z.string().describe("The agent."),
+  session_id: z.string(),
+  pointer: pointerOutput.describe("The newest version of the session (its first part)."),
+  pointers: z.array(z.string()).describe("The newest version of each part, in order."),
+  title: z.string().optional().describe("The first real user prompt."),
+  summary: z.string(),
+  workspace: z.string().optional(),
+  git_branch: z.string().optional(),
+  started_at: z.string().describe("ISO-8601 time of the first message."),
+  ended_at: z.string().optional().describe("ISO-8601 time of the last message."),
+  message_count: z.number().int().nonnegative(),
+  versions: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Memories stored for this session, older versions included."),
+  stored_bytes: z.number().int().nonnegative(),
+});
+
+/** Success shape of list_sessions (`ListSessionsResult`). */
+export const listSessionsOutput = z.object({
+  sessions: z.array(sessionSummaryOutput),
+  total: z.number().int().nonnegative(),
+  next_cursor: z.string().optional().describe("Pass as `cursor` for the next page."),
+  workspace_scope: z
+    .string()
+    .optional()
+    .describe("The list was limited to this workspace; pass all_workspaces: true for all."),
 });
 
 const toolCallOutput = z.object({ name: z.string(), input_summary: z.string().optional() });
@@ -218,6 +273,25 @@ export const memoryRecordOutput = z.object({
   workspace: z.string().optional(),
   messages: z.array(messageOutput).optional(),
   source: z.object({ kind: z.enum(SOURCE_KINDS), ref: z.string().optional() }).optional(),
+  git_branch: z.string().optional(),
+  model: z.string().optional(),
+  started_at: z.string().optional(),
+  ended_at: z.string().optional(),
+  part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
+  usage: z.object({
+    input_tokens: z.number().int().optional(),
+    output_tokens: z.number().int().optional(),
+    cache_read_tokens: z.number().int().optional(),
+    cache_creation_tokens: z.number().int().optional(),
+    reasoning_tokens: z.number().int().optional(),
+  }).optional(),
+  counts: z.object({
+    messages: z.number().int(),
+    user: z.number().int(),
+    assistant: z.number().int(),
+    tool_results: z.number().int(),
+    tool_calls: z.number().int(),
+  }).optional(),
 });
 
 /** Success shape of a retrieve (`RetrieveResult`). */
@@ -230,6 +304,12 @@ export const retrieveResultOutput = z.object({
   verified: z
     .literal(true)
     .describe("Always true: returned only after the hash and the AEAD tag both verified."),
+  message_range: z
+    .object({ from: z.number().int(), to: z.number().int(), total: z.number().int() })
+    .optional()
+    .describe(
+      "Present when a range was asked for: record.messages holds messages [from, to) of total.",
+    ),
 });
 
 /** Success shape of an estimate (`EstimateResult`). */
@@ -276,7 +356,16 @@ export const storeInput = z.strictObject({
     .max(4096)
     .optional()
     .describe("Path of a session transcript to export through the local `cass` tool and store."),
+  transcript_path: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe(
+      "Path of your own session file (Claude Code ~/.claude/projects/…/<id>.jsonl, Codex ~/.codex/sessions/…/rollout-*.jsonl, Gemini ~/.gemini/tmp/…/chats/session-*.json[l]). Only files in those directories or in LUMERA_MEMORY_TRANSCRIPT_DIRS are accepted. Storing it again after the session grew stores a new version; queries show the newest.",
+    ),
   tags: tagsInput.optional(),
+  ttl: ttlInput,
   workspace: workspaceInput
     .optional()
     .describe("With cm_task only: the workspace the cm context belongs to."),
@@ -298,6 +387,7 @@ export const rememberInput = z.strictObject({
       "The note: what was learned, decided or found, with enough context to act on it later. No secrets.",
     ),
   tags: tagsInput.optional(),
+  ttl: ttlInput,
   workspace: workspaceInput.optional(),
 });
 
@@ -346,6 +436,50 @@ export const queryInput = z.strictObject({
     .max(1024)
     .optional()
     .describe("The next_cursor of a previous page, to continue that search."),
+  branch: z.string().max(MAX_SHORT_TEXT).optional().describe("Only sessions on this git branch."),
+  all_workspaces: z
+    .boolean()
+    .optional()
+    .describe(
+      "Search every workspace. By default a search from inside a workspace that has memories is limited to it (plus notes of no workspace).",
+    ),
+  all_versions: z
+    .boolean()
+    .optional()
+    .describe("Also older versions of sessions that were archived again after they grew."),
+});
+
+/** Arguments of `list_sessions`. */
+export const listSessionsInput = z.strictObject({
+  agent: z
+    .string()
+    .max(MAX_SHORT_TEXT)
+    .optional()
+    .describe("Only this agent: claude-code, codex, gemini…"),
+  workspace: workspaceInput.optional().describe("Only sessions of this workspace."),
+  branch: z.string().max(MAX_SHORT_TEXT).optional().describe("Only sessions on this git branch."),
+  since: z
+    .string()
+    .max(64)
+    .optional()
+    .describe("Only sessions active at or after this ISO-8601 time or date."),
+  until: z
+    .string()
+    .max(64)
+    .optional()
+    .describe("Only sessions started before this ISO-8601 time or date."),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_QUERY_LIMIT)
+    .optional()
+    .describe(`Page size, 1..${MAX_QUERY_LIMIT} (default 20).`),
+  cursor: z.string().max(1024).optional().describe("The next_cursor of a previous page."),
+  all_workspaces: z
+    .boolean()
+    .optional()
+    .describe("List every workspace, not only the current one."),
 });
 
 /** Arguments of `retrieve_session_from_cascade`. */
@@ -354,6 +488,20 @@ export const retrieveInput = z.strictObject({
     .string()
     .max(256)
     .describe("The memory's pointer, cascade://<64 lowercase hex>, from a store or query result."),
+  from_message: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Return only messages from this index (0-based); the record is still verified whole.",
+    ),
+  to_message: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Return only messages before this index (exclusive)."),
 });
 
 /** Arguments of `estimate_storage_cost`. */
@@ -462,7 +610,7 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
     title: "Archive a session",
     description: [
       "Archive a whole coding session (or a cm context snapshot) as an encrypted, content-addressed memory.",
-      'Give exactly one source: `record` (an inline session record), `cm_task` (snapshots `cm context "<task>"` from the local cm tool) or `cass_path` (a session file exported with the local cass tool).',
+      'Give exactly one source: `record` (an inline session record), `transcript_path` (your own session file, read directly; only inside the agents\' session directories), `cm_task` (snapshots `cm context "<task>"` from the local cm tool) or `cass_path` (a session file exported with the local cass tool).',
       "Everything is scanned for secrets first: anything that looks like a credential refuses the whole store with SECRET_REFUSED and nothing is written; remove the secret and retry.",
       "Storing identical content again returns the existing pointer (deduplicated: true).",
       "Returns the pointer to pass to retrieve_session_from_cascade. For a single learning or fact, use remember instead.",
@@ -508,7 +656,7 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
   retrieve_session_from_cascade: {
     title: "Retrieve a memory",
     description: [
-      "Fetch one memory in full (the whole record: summary, body, messages) by its pointer, cascade://<64 hex>, from a store or query result.",
+      "Fetch one memory in full (the whole record: summary, body, messages) by its pointer, cascade://<64 hex>, from a store or query result. For a long session, pass from_message/to_message to get a range of its messages.",
       "The stored bytes are hash-checked, then decrypted and authenticated before anything is returned.",
       "Fails with INVALID_POINTER for a malformed pointer, NOT_FOUND for an unknown one, INTEGRITY for a tampered blob.",
     ].join(" "),
@@ -547,6 +695,20 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
       openWorldHint: false,
     },
   },
+  list_sessions: {
+    title: "List archived sessions",
+    description: [
+      "List archived agent sessions, most recently active first, one entry per session (its newest version): agent, title (first prompt), workspace, git branch, time span, message count and the pointer(s) to retrieve it.",
+      "Filter by agent, workspace, branch and time; paginated with cursor. Read-only, from the local index.",
+      "By default the list is limited to the current workspace when it has memories; pass all_workspaces: true for every workspace.",
+    ].join(" "),
+    annotations: {
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  },
   memory_stats: {
     title: "Memory statistics",
     description:
@@ -578,6 +740,7 @@ export type SchemaChecks = [
   Assert<Same<z.infer<typeof estimateResultOutput>, EstimateResult>>,
   Assert<Same<z.infer<typeof forgetResultOutput>, ForgetResult>>,
   Assert<Same<z.infer<typeof statsResultOutput>, StatsResult>>,
+  Assert<Same<z.infer<typeof listSessionsOutput>, ListSessionsResult>>,
   Assert<Equals<(typeof ERROR_CODES)[number], ErrorCode>>,
   Assert<Equals<(typeof SOURCE_KINDS)[number], RecordSource["kind"]>>,
 ];

@@ -56,8 +56,8 @@ export interface Message {
 
 /** Where a record came from (for provenance; never used for access decisions). */
 export interface RecordSource {
-  /** The kind of source. */
-  kind: "file" | "cm" | "cass" | "mcp" | "example" | "stdin";
+  /** The kind of source (`transcript`: an agent's own session file, read by `import`). */
+  kind: "file" | "cm" | "cass" | "mcp" | "example" | "stdin" | "transcript";
   /** A short reference: a task description, a transcript path, a file name. */
   ref?: string;
 }
@@ -90,7 +90,70 @@ export interface MemoryRecord {
   messages?: Message[];
   /** Provenance. */
   source?: RecordSource;
+  /** The git branch the session ran on, when the agent recorded it. */
+  git_branch?: string;
+  /** The model that answered (the first one seen), when the agent recorded it. */
+  model?: string;
+  /** ISO-8601 time of the first message this record covers. */
+  started_at?: string;
+  /** ISO-8601 time of the last message this record covers. */
+  ended_at?: string;
+  /**
+   * Part number (2, 3, …) of a session too long for one record; absent on a session's first (or
+   * only) part. Parts share the session id.
+   */
+  part?: number;
+  /** Tokens used over the span this record covers, as the agent reported them. */
+  usage?: TokenUsage;
+  /** How many messages of each kind this record holds. */
+  counts?: SessionCounts;
 }
+
+/** Token usage as agents report it; every field optional, whole numbers ≥ 0. */
+export interface TokenUsage {
+  /** Prompt (input) tokens. */
+  input_tokens?: number;
+  /** Completion (output) tokens. */
+  output_tokens?: number;
+  /** Input tokens served from a prompt cache. */
+  cache_read_tokens?: number;
+  /** Input tokens written to a prompt cache. */
+  cache_creation_tokens?: number;
+  /** Reasoning ("thinking") tokens, when reported apart from the output. */
+  reasoning_tokens?: number;
+}
+
+/** The token usage fields, for validation and schemas. */
+export const TOKEN_USAGE_FIELDS = [
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_creation_tokens",
+  "reasoning_tokens",
+] as const satisfies readonly (keyof TokenUsage)[];
+
+/** Counts of a session record's content. */
+export interface SessionCounts {
+  /** All messages. */
+  messages: number;
+  /** Messages written by the user. */
+  user: number;
+  /** Messages written by the assistant. */
+  assistant: number;
+  /** Tool results. */
+  tool_results: number;
+  /** Tool calls the assistant made. */
+  tool_calls: number;
+}
+
+/** The count fields, for validation and schemas. */
+export const SESSION_COUNT_FIELDS = [
+  "messages",
+  "user",
+  "assistant",
+  "tool_results",
+  "tool_calls",
+] as const satisfies readonly (keyof SessionCounts)[];
 
 type Obj = Record<string, unknown>;
 
@@ -194,7 +257,7 @@ function normalizeMessage(v: unknown, path: string): Message {
   return msg;
 }
 
-const SOURCE_KINDS = ["file", "cm", "cass", "mcp", "example", "stdin"] as const;
+const SOURCE_KINDS = ["file", "cm", "cass", "mcp", "example", "stdin", "transcript"] as const;
 
 /**
  * Validates untrusted input and returns a canonical record. Default-deny: only the fields named
@@ -260,6 +323,7 @@ export function normalizeRecord(input: unknown): MemoryRecord {
     if (ref !== undefined) src.ref = ref;
     record.source = src;
   }
+  normalizeSessionFields(input, record);
 
   const size = new TextEncoder().encode(JSON.stringify(record)).length;
   if (size > MAX_RECORD_BYTES) {
@@ -270,6 +334,48 @@ export function normalizeRecord(input: unknown): MemoryRecord {
     );
   }
   return record;
+}
+
+function wholeNumber(v: unknown, path: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0 || v > max) {
+    fail(path, `must be a whole number from 0 to ${max}`);
+  }
+  return v;
+}
+
+/** The optional session fields (branch, model, span, part, usage, counts), validated. */
+function normalizeSessionFields(input: Obj, record: MemoryRecord): void {
+  const branch = str(input.git_branch, "git_branch", MAX_SHORT_TEXT, false);
+  if (branch !== undefined) record.git_branch = branch;
+  const model = str(input.model, "model", MAX_SHORT_TEXT, false);
+  if (model !== undefined) record.model = model;
+  if (input.started_at !== undefined && input.started_at !== null) {
+    record.started_at = normalizeTimestamp(input.started_at, "started_at");
+  }
+  if (input.ended_at !== undefined && input.ended_at !== null) {
+    record.ended_at = normalizeTimestamp(input.ended_at, "ended_at");
+  }
+  if (input.part !== undefined && input.part !== null) {
+    const part = wholeNumber(input.part, "part", 1_000_000);
+    if (part < 2) fail("part", "must be 2 or more (a first part carries no part number)");
+    record.part = part;
+  }
+  if (input.usage !== undefined && input.usage !== null) {
+    const u = input.usage;
+    if (!isObj(u)) fail("usage", "must be an object");
+    const usage: TokenUsage = {};
+    for (const k of TOKEN_USAGE_FIELDS) {
+      if (u[k] !== undefined && u[k] !== null) usage[k] = wholeNumber(u[k], `usage.${k}`);
+    }
+    record.usage = usage;
+  }
+  if (input.counts !== undefined && input.counts !== null) {
+    const c = input.counts;
+    if (!isObj(c)) fail("counts", "must be an object");
+    const counts = {} as SessionCounts;
+    for (const k of SESSION_COUNT_FIELDS) counts[k] = wholeNumber(c[k] ?? 0, `counts.${k}`);
+    record.counts = counts;
+  }
 }
 
 /**

@@ -10,6 +10,9 @@ import type {
   EstimateResult,
   ForgetInput,
   ForgetResult,
+  ListSessionsInput,
+  ListSessionsResult,
+  MessageRange,
   QueryInput,
   QueryResult,
   RetrieveResult,
@@ -48,6 +51,17 @@ export type StoreRequest =
     /** A record JSON file on disk (CLI only). */
     kind: "file";
     path: string;
+  }
+  | {
+    /**
+     * An agent's own session file (Claude Code, Codex, Gemini CLI). Only files inside the agents'
+     * session directories or `LUMERA_MEMORY_TRANSCRIPT_DIRS` are accepted. A long session is
+     * stored as several records (parts).
+     */
+    kind: "transcript";
+    path: string;
+    /** The caller's working directory (helps find a Gemini session's workspace). */
+    cwd?: string;
   };
 
 /** Options common to every store. */
@@ -66,8 +80,10 @@ export interface MemoryService {
   store(request: StoreRequest, options?: StoreOptions): Promise<StoreResult>;
   /** Searches the local index only; never touches the blob store. */
   query(input: QueryInput): QueryResult;
-  /** Get → verify hash → open. */
-  retrieve(pointer: string): Promise<RetrieveResult>;
+  /** Lists sessions (newest version of each), most recently active first; index only. */
+  listSessions(input: ListSessionsInput): ListSessionsResult;
+  /** Get → verify hash → open; with `range`, only those messages of the record are returned. */
+  retrieve(pointer: string, range?: MessageRange): Promise<RetrieveResult>;
   /** Cascade one-time fee estimate. */
   estimate(input: EstimateInput): EstimateResult;
   /** Runs the secret scanner over text. */
@@ -76,8 +92,11 @@ export interface MemoryService {
   stats(): StatsResult;
   /** Forgets memories (index rows, local blobs, tombstones); a dry run unless `confirm`. */
   forget(input: ForgetInput, options: { confirm: boolean }): Promise<ForgetResult>;
-  /** Checks that every index row has an intact blob; with `readData`, also decrypts each. */
-  verify(options?: { readData?: boolean }): Promise<VerifyResult>;
+  /**
+   * Checks that every index row has an intact blob; with `readData`, also decrypts each (or, with
+   * `readDataPercent`, a random share of them).
+   */
+  verify(options?: { readData?: boolean; readDataPercent?: number }): Promise<VerifyResult>;
   /** Releases the index. */
   close(): void;
 }

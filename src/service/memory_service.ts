@@ -5,6 +5,7 @@
  * @module
  */
 
+import { dirname, resolve as resolvePath } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { ensurePrivateDir, readEnv, resolveHome } from "../config/home.ts";
 import { LumeraError } from "../errors.ts";
@@ -31,12 +32,17 @@ import { type BlobId, isBlobId, parsePointer, toPointer } from "../store/pointer
 import type { MemoryService, StoreOptions, StoreRequest } from "./api.ts";
 import { forgetMemories } from "./lifecycle/forget.ts";
 import { forEachLimit } from "./pool.ts";
+import { checkTranscriptPath } from "../import/allow_list.ts";
+import { readTranscript } from "../sources/agents/transcript.ts";
 import { storeStats } from "./lifecycle/stats.ts";
 import type {
   EstimateInput,
   EstimateResult,
   ForgetInput,
   ForgetResult,
+  ListSessionsInput,
+  ListSessionsResult,
+  MessageRange,
   QueryInput,
   QueryResult,
   RetrieveResult,
@@ -112,6 +118,8 @@ export interface ServiceParts {
   db: DatabaseSync;
   /** The blob store. */
   blobs: BlobStore;
+  /** Environment lookup (where the agents keep their sessions); default the process's. */
+  env?: (name: string) => string | undefined;
 }
 
 const MAX_LISTED_FINDINGS = 10;
@@ -149,11 +157,13 @@ export class LocalMemoryService implements MemoryService {
   readonly #db: DatabaseSync;
   readonly #index: MemoryIndex;
   readonly #blobs: BlobStore;
+  readonly #env: (name: string) => string | undefined;
   /** Data home. */
   readonly home: string;
 
   /** Builds the service from opened parts (see {@link openMemoryService}). */
   constructor(parts: ServiceParts) {
+    this.#env = parts.env ?? readEnv;
     this.home = parts.home;
     this.#keys = parts.keys;
     this.#db = parts.db;
@@ -185,6 +195,7 @@ export class LocalMemoryService implements MemoryService {
 
   /** Normalize → scan → seal → put → index. Nothing is written when a secret is found. */
   async store(request: StoreRequest, options: StoreOptions = {}): Promise<StoreResult> {
+    if (request.kind === "transcript") return await this.#storeTranscript(request, options);
     let record = await this.#resolve(request);
     if (options.tags && options.tags.length > 0) {
       record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
@@ -241,6 +252,11 @@ export class LocalMemoryService implements MemoryService {
       keyId: this.#keys.current.keyIdHex,
       expiresMs,
     });
+    if (outcome.duplicate && outcome.pointer !== toPointer(id)) {
+      // Another writer stored the same content between our check and our insert: our copy is
+      // an orphan nobody points at, so it goes (the other writer's blob is the indexed one).
+      await this.#blobs.delete(id);
+    }
     return {
       pointer: outcome.pointer,
       content_id: contentId,
@@ -249,6 +265,32 @@ export class LocalMemoryService implements MemoryService {
       stored_bytes: envelope.byteLength,
       session_id: record.session_id,
       tags: record.tags,
+    };
+  }
+
+  /**
+   * Stores an agent transcript named by an agent (MCP): the path must be inside an allowed
+   * directory; each part of the session is stored like an inline record.
+   */
+  async #storeTranscript(
+    request: Extract<StoreRequest, { kind: "transcript" }>,
+    options: StoreOptions,
+  ): Promise<StoreResult> {
+    const path = await checkTranscriptPath(request.path, this.#env);
+    const results: StoreResult[] = [];
+    for await (const record of readTranscript(path, { workspaceHint: request.cwd })) {
+      results.push(await this.store({ kind: "record", record }, options));
+    }
+    const last = results[results.length - 1];
+    if (last === undefined) {
+      throw new LumeraError("SOURCE_FAILED", "the transcript holds no messages yet", {
+        hint: "archive it once the session has started",
+      });
+    }
+    if (results.length === 1) return last;
+    return {
+      ...last,
+      parts: results.map((r) => ({ pointer: r.pointer, deduplicated: r.deduplicated })),
     };
   }
 
@@ -302,13 +344,63 @@ export class LocalMemoryService implements MemoryService {
 
   /** Searches the local index only. */
   query(input: QueryInput): QueryResult {
-    return this.#index.query(input);
+    const scope = this.#workspaceScope(input);
+    const { match: _match, ...result } = this.#index.query(input, scope);
+    return scope === undefined ? result : { ...result, workspace_scope: scope };
   }
 
-  /** Reads, hash-checks, authenticates and decrypts one memory. */
-  async retrieve(pointer: string): Promise<RetrieveResult> {
+  /** Lists sessions (newest version of each) from the index. */
+  listSessions(input: ListSessionsInput): ListSessionsResult {
+    const scope = this.#workspaceScope(input);
+    const result = this.#index.listSessions(input, scope);
+    return scope === undefined ? result : { ...result, workspace_scope: scope };
+  }
+
+  /**
+   * The workspace a search is scoped to: without an explicit workspace or `all_workspaces`, the
+   * known workspace (one some memory belongs to) that is `cwd` or its nearest parent. The home
+   * directory and the file-system root only count when they are `cwd` itself.
+   */
+  #workspaceScope(input: QueryInput | ListSessionsInput): string | undefined {
+    if (input.workspace || input.all_workspaces === true || !input.cwd) return undefined;
+    const home = this.#env("HOME") ?? this.#env("USERPROFILE");
+    const candidates: string[] = [];
+    let dir = resolvePath(input.cwd);
+    while (true) {
+      const parent = dirname(dir);
+      const last = parent === dir;
+      if (candidates.length === 0 || (!last && dir !== home)) candidates.push(dir);
+      if (last) break;
+      dir = parent;
+    }
+    return this.#index.firstKnownWorkspace(candidates);
+  }
+
+  /** Reads, hash-checks, authenticates and decrypts one memory (or a range of its messages). */
+  async retrieve(pointer: string, range?: MessageRange): Promise<RetrieveResult> {
     const id = parsePointer(pointer);
     const payload = await this.#openBlob(id);
+    if (range !== undefined) {
+      const all = payload.record.messages ?? [];
+      const from = range.from ?? 0;
+      const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
+      if (!ok(from) || (range.to !== undefined && (!ok(range.to) || range.to < from))) {
+        throw new LumeraError("USAGE", "the message range must be 0 ≤ from ≤ to", {
+          hint: "e.g. from 0 to 20 (to is exclusive)",
+        });
+      }
+      const start = Math.min(from, all.length);
+      const end = Math.min(range.to ?? all.length, all.length);
+      return {
+        pointer: toPointer(id),
+        record: { ...payload.record, messages: all.slice(start, end) },
+        content_id: payload.content_id,
+        stored_at: payload.stored_at,
+        key_id: payload.keyIdHex,
+        verified: true,
+        message_range: { from: start, to: end, total: all.length },
+      };
+    }
     return {
       pointer: toPointer(id),
       record: payload.record,
@@ -392,7 +484,15 @@ export class LocalMemoryService implements MemoryService {
    * Checks every index row has a blob whose bytes hash to its pointer; with `readData` also
    * decrypts and authenticates each; reports blobs the index does not know as orphans.
    */
-  async verify(options: { readData?: boolean } = {}): Promise<VerifyResult> {
+  async verify(
+    options: { readData?: boolean; readDataPercent?: number } = {},
+  ): Promise<VerifyResult> {
+    const percent = options.readDataPercent ?? (options.readData ? 100 : 0);
+    if (!(percent >= 0 && percent <= 100)) {
+      throw new LumeraError("USAGE", "the read-data share must be from 0 to 100 percent", {
+        hint: "e.g. --read-data-subset 10%",
+      });
+    }
     const problems: VerifyProblem[] = [];
     const rows = this.#index.allRows();
     const indexed = new Set<string>();
@@ -411,7 +511,7 @@ export class LocalMemoryService implements MemoryService {
       }
       const id = hex as BlobId;
       try {
-        if (options.readData) {
+        if (percent >= 100 || (percent > 0 && Math.random() * 100 < percent)) {
           await this.#openBlob(id, true);
           readData++;
         } else {
@@ -462,7 +562,13 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
   await ensurePrivateDir(home);
   await ensurePrivateDir(`${home}/blobs`);
   const db = await openIndexDb(`${home}/index.db`);
-  return new LocalMemoryService({ home, keys, db, blobs: new FsBlobStore(`${home}/blobs`) });
+  return new LocalMemoryService({
+    home,
+    keys,
+    db,
+    blobs: new FsBlobStore(`${home}/blobs`),
+    env,
+  });
 }
 
 /** Checks a record for secrets without a key or a store (the `scan` use case for records). */

@@ -24,6 +24,19 @@ export interface StoreResult {
   session_id: string;
   /** The record's normalized tags. */
   tags: string[];
+  /**
+   * When a transcript was stored as several records (a long session's parts), each part's
+   * result in order; `pointer` and the other fields then describe the last part.
+   */
+  parts?: StorePartResult[];
+}
+
+/** One part of a transcript stored as several records. */
+export interface StorePartResult {
+  /** The part's pointer. */
+  pointer: string;
+  /** True when this part was already stored. */
+  deduplicated: boolean;
 }
 
 /** A search over the local index. All fields optional; no text lists newest first. */
@@ -46,6 +59,17 @@ export interface QueryInput {
   limit?: number;
   /** Opaque cursor from a previous page's `next_cursor`. */
   cursor?: string;
+  /** Only sessions recorded on this git branch. */
+  branch?: string;
+  /** Also older versions of sessions that were imported again after they grew. */
+  all_versions?: boolean;
+  /**
+   * The caller's working directory. Without `workspace` and `all_workspaces`, a search from
+   * inside a known workspace is scoped to it (plus notes and contexts of no workspace).
+   */
+  cwd?: string;
+  /** Search every workspace even when `cwd` is inside a known one. */
+  all_workspaces?: boolean;
 }
 
 /** One search hit. */
@@ -76,6 +100,10 @@ export interface QueryHit {
   score?: number;
   /** Size of the stored envelope, in bytes. */
   stored_bytes: number;
+  /** The git branch the session ran on, when known. */
+  git_branch?: string;
+  /** Part number (2, 3, …) of a long session's record. */
+  part?: number;
 }
 
 /** A page of search results. */
@@ -86,6 +114,80 @@ export interface QueryResult {
   total: number;
   /** Pass as `cursor` to get the next page; absent on the last page. */
   next_cursor?: string;
+  /** The workspace the search was scoped to because `cwd` is inside it. */
+  workspace_scope?: string;
+}
+
+/** Which sessions to list (newest first). All fields optional. */
+export interface ListSessionsInput {
+  /** Only this agent (`tool_name`). */
+  agent?: string;
+  /** Only this workspace. */
+  workspace?: string;
+  /** Only this git branch. */
+  branch?: string;
+  /** Only sessions whose last message is at or after this ISO time/date. */
+  since?: string;
+  /** Only sessions that started before this ISO time/date. */
+  until?: string;
+  /** Page size, 1..100 (default 20). */
+  limit?: number;
+  /** Opaque cursor from a previous page's `next_cursor`. */
+  cursor?: string;
+  /** The caller's working directory (scopes the list like a query; see {@link QueryInput}). */
+  cwd?: string;
+  /** List every workspace even when `cwd` is inside a known one. */
+  all_workspaces?: boolean;
+}
+
+/** One session, as its newest stored version. */
+export interface SessionSummary {
+  /** The agent. */
+  tool_name: string;
+  /** The agent's session id. */
+  session_id: string;
+  /** The newest version of the session's first part. */
+  pointer: string;
+  /** The newest version of each part, in order (one entry unless the session is long). */
+  pointers: string[];
+  /** The first real user prompt. */
+  title?: string;
+  /** The session's summary. */
+  summary: string;
+  /** The workspace. */
+  workspace?: string;
+  /** The git branch. */
+  git_branch?: string;
+  /** ISO time of the first message. */
+  started_at: string;
+  /** ISO time of the last message. */
+  ended_at?: string;
+  /** Messages over all parts. */
+  message_count: number;
+  /** Memories stored for this session, older versions included. */
+  versions: number;
+  /** Sealed bytes of the newest versions. */
+  stored_bytes: number;
+}
+
+/** A page of sessions. */
+export interface ListSessionsResult {
+  /** The sessions of this page, most recently active first. */
+  sessions: SessionSummary[];
+  /** Sessions matching overall. */
+  total: number;
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  next_cursor?: string;
+  /** The workspace the list was scoped to because `cwd` is inside it. */
+  workspace_scope?: string;
+}
+
+/** A part of a session's messages to return instead of all of them. */
+export interface MessageRange {
+  /** First message (0-based, inclusive; default 0). */
+  from?: number;
+  /** End (0-based, exclusive; default the end). */
+  to?: number;
 }
 
 /** A retrieved, verified memory. */
@@ -102,6 +204,8 @@ export interface RetrieveResult {
   key_id: string;
   /** Always true: a result is only returned after the hash and AEAD tag both verified. */
   verified: true;
+  /** When only a range of messages was asked for: which ones `record.messages` holds. */
+  message_range?: { from: number; to: number; total: number };
 }
 
 /** Input of the cost estimate. */

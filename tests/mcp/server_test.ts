@@ -19,6 +19,8 @@ import type {
   EstimateResult,
   ForgetInput,
   ForgetResult,
+  ListSessionsInput,
+  ListSessionsResult,
   QueryInput,
   QueryResult,
   RetrieveResult,
@@ -98,7 +100,8 @@ type Call =
   | { method: "retrieve"; pointer: string }
   | { method: "estimate"; input: EstimateInput }
   | { method: "stats" }
-  | { method: "forget"; input: ForgetInput; confirm: boolean };
+  | { method: "forget"; input: ForgetInput; confirm: boolean }
+  | { method: "listSessions"; input: ListSessionsInput };
 
 /**
  * TEST DOUBLE of {@link MemoryService}: records every call and answers with canned results, or
@@ -175,6 +178,12 @@ class FakeMemoryService implements MemoryService {
         timestamp: "2026-11-20T10:00:00.000Z",
       }],
     });
+  }
+
+  listSessions(input: ListSessionsInput): ListSessionsResult {
+    this.calls.push({ method: "listSessions", input });
+    this.#fail();
+    return { sessions: [], total: 0 };
   }
 
   close(): void {
@@ -268,6 +277,7 @@ const EXPECTED_TOOLS = [
   "estimate_storage_cost",
   "forget_memory",
   "memory_stats",
+  "list_sessions",
 ];
 
 Deno.test("tools/list shows the seven tools with schemas and honest annotations", async () => {
@@ -309,7 +319,20 @@ Deno.test("tools/list shows the seven tools with schemas and honest annotations"
     const props = query.inputSchema.properties as Record<string, { maximum?: number }>;
     assert.deepEqual(
       Object.keys(props).sort(),
-      ["agent", "cursor", "kind", "limit", "query", "since", "tags", "until", "workspace"],
+      [
+        "agent",
+        "all_versions",
+        "all_workspaces",
+        "branch",
+        "cursor",
+        "kind",
+        "limit",
+        "query",
+        "since",
+        "tags",
+        "until",
+        "workspace",
+      ],
     );
     assert.equal(props.limit.maximum, 100);
     assert.deepEqual(byName.get("retrieve_session_from_cascade")!.inputSchema.required, [
@@ -424,9 +447,10 @@ Deno.test("query_cascade_memories maps its filters onto the service query", asyn
           until: "2026-02-01",
           limit: 5,
           cursor: "c1",
+          cwd: Deno.cwd(),
         },
       },
-      { method: "query", input: {} },
+      { method: "query", input: { cwd: Deno.cwd() } },
     ]);
   } finally {
     await close();
@@ -558,6 +582,7 @@ function sampleArgs(tool: string): Record<string, unknown> {
     case "forget_memory":
       return { tag: "x", confirm: false };
     case "memory_stats":
+    case "list_sessions":
       return {};
     default:
       return { bytes: 1 };

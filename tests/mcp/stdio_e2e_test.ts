@@ -129,7 +129,7 @@ Deno.test({
         const { client } = session;
         assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
         const { tools } = await client.listTools();
-        assert.equal(tools.length, 7);
+        assert.equal(tools.length, 8);
 
         const text = "Deno's node:sqlite ships FTS5; use bm25() for ranking (zebracorn marker).";
         const stored = await call(client, "remember", {
@@ -225,6 +225,7 @@ Deno.test({
           "estimate_storage_cost",
           "forget_memory",
           "memory_stats",
+          "list_sessions",
         ]);
         const r = await call(client, "query_cascade_memories", { query: "x" });
         assert.equal(r.isError, true);

@@ -27,6 +27,20 @@ export interface QueryCommandOptions {
   limit?: number;
   /** Cursor from a previous page. */
   cursor?: string;
+  /** Git branch. */
+  branch?: string;
+  /** Search every workspace, not only the current one. */
+  allWorkspaces?: boolean;
+  /** Include older versions of sessions. */
+  allVersions?: boolean;
+}
+
+function cwdOrUndefined(): string | undefined {
+  try {
+    return Deno.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `query`. */
@@ -46,6 +60,10 @@ export async function queryCommand(
       until: opts.until,
       limit: opts.limit,
       cursor: opts.cursor,
+      branch: opts.branch,
+      all_workspaces: opts.allWorkspaces === true,
+      all_versions: opts.allVersions === true,
+      cwd: cwdOrUndefined(),
     }));
   render(ctx, result);
   return 0;
@@ -53,8 +71,11 @@ export async function queryCommand(
 
 function render(ctx: CliContext, r: QueryResult): void {
   if (ctx.json) return writeJson(r);
-  if (r.hits.length === 0) return writeLines(["No matching memories."]);
-  const lines: string[] = [`${r.total} match${r.total === 1 ? "" : "es"}:`];
+  const scope = r.workspace_scope
+    ? [`(workspace ${r.workspace_scope}; --all-workspaces to search every workspace)`]
+    : [];
+  if (r.hits.length === 0) return writeLines([...scope, "No matching memories."]);
+  const lines: string[] = [...scope, `${r.total} match${r.total === 1 ? "" : "es"}:`];
   for (const h of r.hits) {
     lines.push("");
     lines.push(`${h.pointer}`);

@@ -10,14 +10,23 @@ import { type CliContext, withService } from "../context.ts";
 import { writeJson, writeLines } from "../output.ts";
 
 /** Runs `verify`; exits 6 (integrity) when any problem is found, orphans included. */
-export async function verifyCommand(ctx: CliContext, readData: boolean): Promise<number> {
-  const r = await withService(ctx, (s) => s.verify({ readData }));
+export async function verifyCommand(
+  ctx: CliContext,
+  readData: boolean,
+  subset?: string,
+): Promise<number> {
+  let readDataPercent: number | undefined;
+  if (subset !== undefined) {
+    const m = /^(\d{1,3}(?:\.\d+)?)%?$/.exec(subset.trim());
+    readDataPercent = m ? Number(m[1]) : Number.NaN;
+  }
+  const r = await withService(ctx, (s) => s.verify({ readData, readDataPercent }));
   if (ctx.json) writeJson(r);
   else {
     writeLines([
-      `Checked ${r.checked} memories${readData ? `, decrypted ${r.read_data}` : ""}: ${
-        r.ok ? "all intact." : `${r.problems.length} problem(s):`
-      }`,
+      `Checked ${r.checked} memories${
+        r.read_data > 0 || readData ? `, decrypted ${r.read_data}` : ""
+      }: ${r.ok ? "all intact." : `${r.problems.length} problem(s):`}`,
       ...r.problems.map((p) => `  ${p.kind.padEnd(13)} ${p.pointer}  ${p.message}`),
     ]);
   }
