@@ -106,6 +106,21 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
     .option("--tag <tag>", "add a tag (repeatable)", collect)
     .option("--ttl <duration>", "forget it automatically after this long (e.g. 30d; see prune)")
     .option("--force", "store even if this content or session was forgotten before")
+    .option(
+      "--redact <selector>",
+      "redact instead of refusing: a rule id, email/phone/card, pii or secret (repeatable)",
+      collect,
+    )
+    .option(
+      "--allow <selector>",
+      "let personal data through: a rule id, email/phone/card or pii (repeatable)",
+      collect,
+    )
+    .option(
+      "--allow-fingerprint <hex>",
+      "let one known value through, by its fingerprint (repeatable)",
+      collect,
+    )
     .addOption(json())
     .action(act(async (o, cmd: Command) => await storeCommand(ctxOf(cmd), o)));
 
@@ -199,8 +214,17 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
       "check text for secrets and personal data: exit 0 if clean, 3 if a store would be refused",
     )
     .argument("[files...]", "files to scan (default or `-`: stdin)")
+    .option(
+      "--redact <selector>",
+      "as store --redact: count these as redacted, not refused (repeatable)",
+      collect,
+    )
+    .option("--allow <selector>", "as store --allow (repeatable)", collect)
+    .option("--allow-fingerprint <hex>", "as store --allow-fingerprint (repeatable)", collect)
     .addOption(json())
-    .action(act(async (files: string[], _o, cmd: Command) => await scanCommand(ctxOf(cmd), files)));
+    .action(
+      act(async (files: string[], o, cmd: Command) => await scanCommand(ctxOf(cmd), files, o)),
+    );
 
   program.command("verify")
     .description("check every memory: blob present, hash intact; --read-data also decrypts each")

@@ -401,7 +401,7 @@ async function importPlaybook(
  * (secret found, forgotten); returns false for content already stored.
  */
 async function wouldStore(service: LocalMemoryService, record: MemoryRecord): Promise<boolean> {
-  const scan = scanRecordForSecrets(record);
+  const scan = scanRecordForSecrets(record, service.scanPolicy);
   if (!scan.clean) {
     throw secretRefusal(scan.findings);
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { LumeraError } from "../errors.ts";
 import { DEFAULT_QUERY_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_LIMIT } from "../record/limits.ts";
 import {
@@ -198,6 +198,22 @@ function decodeCursor(raw: string, fingerprint: string): number {
 export class MemoryIndex {
   readonly #db: DatabaseSync;
 
+  readonly #statements = new Map<string, StatementSync>();
+
+  /**
+   * A prepared statement for `sql`, prepared once and reused: preparing on every call leaves
+   * native statements alive until V8 collects their small wrappers, and memory grows.
+   */
+  #stmt(sql: string): StatementSync {
+    let st = this.#statements.get(sql);
+    if (st === undefined) {
+      if (this.#statements.size >= 256) this.#statements.clear();
+      st = this.#db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
+  }
+
   /** Wraps an open, migrated database (see `openIndexDb`). */
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -205,7 +221,7 @@ export class MemoryIndex {
 
   /** The pointer already stored for a content id, if any. */
   pointerForContent(contentId: string): string | undefined {
-    const row = this.#db.prepare("SELECT pointer FROM memories WHERE content_id = ?").get(
+    const row = this.#stmt("SELECT pointer FROM memories WHERE content_id = ?").get(
       contentId,
     ) as { pointer: string } | undefined;
     return row?.pointer;
@@ -226,12 +242,12 @@ export class MemoryIndex {
         db.exec("COMMIT");
         return { pointer: existing, duplicate: true };
       }
-      const sameBlob = db.prepare("SELECT 1 FROM memories WHERE pointer = ?").get(entry.pointer);
+      const sameBlob = this.#stmt("SELECT 1 FROM memories WHERE pointer = ?").get(entry.pointer);
       if (sameBlob !== undefined) {
         db.exec("COMMIT");
         return { pointer: entry.pointer, duplicate: true };
       }
-      const info = db.prepare(
+      const info = this.#stmt(
         `INSERT INTO memories (pointer, content_id, session_id, kind, tool_name, workspace, title,
            summary, success, ts_ms, stored_ms, stored_bytes, record_bytes, key_id, expires_ms,
            git_branch, part, started_ms, ended_ms, message_count)
@@ -259,9 +275,9 @@ export class MemoryIndex {
         r.messages?.length ?? null,
       );
       const id = Number(info.lastInsertRowid);
-      const tagStmt = db.prepare("INSERT OR IGNORE INTO tags (tag, memory_id) VALUES (?, ?)");
+      const tagStmt = this.#stmt("INSERT OR IGNORE INTO tags (tag, memory_id) VALUES (?, ?)");
       for (const t of r.tags) tagStmt.run(t, id);
-      db.prepare(
+      this.#stmt(
         "INSERT INTO memories_fts (rowid, title, summary, body, tags) VALUES (?, ?, ?, ?, ?)",
       ).run(id, r.title ?? "", r.summary, searchableText(r), r.tags.join(" "));
       this.#refreshLatest([{
@@ -281,7 +297,7 @@ export class MemoryIndex {
   /** The version keys (kind, agent, session id, part) of rows, distinct. */
   #versionKeys(ids: number[]): VersionKey[] {
     const out = new Map<string, VersionKey>();
-    const stmt = this.#db.prepare(
+    const stmt = this.#stmt(
       "SELECT kind, tool_name, session_id, part FROM memories WHERE id = ?",
     );
     for (const id of ids) {
@@ -301,7 +317,7 @@ export class MemoryIndex {
    * Runs inside the caller's transaction.
    */
   #refreshLatest(keys: VersionKey[]): void {
-    const stmt = this.#db.prepare(
+    const stmt = this.#stmt(
       `UPDATE memories SET latest = CASE WHEN id = (
          SELECT v.id FROM memories v
          WHERE v.kind = ?4 AND v.tool_name = ?1 AND v.session_id = ?2 AND v.part = ?3
@@ -314,19 +330,19 @@ export class MemoryIndex {
 
   /** True when a pointer is indexed. */
   hasPointer(pointer: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM memories WHERE pointer = ?").get(pointer) !== undefined;
+    return this.#stmt("SELECT 1 FROM memories WHERE pointer = ?").get(pointer) !== undefined;
   }
 
   /** Every indexed row (pointer, ids, sizes), oldest first. */
   allRows(): IndexRow[] {
-    return this.#db.prepare(
+    return this.#stmt(
       "SELECT id, pointer, content_id, stored_bytes, key_id, session_id, tool_name, ts_ms, expires_ms FROM memories ORDER BY id",
     ).all() as unknown as IndexRow[];
   }
 
   /** The row of one pointer, if indexed. */
   rowFor(pointer: string): IndexRow | undefined {
-    return this.#db.prepare(
+    return this.#stmt(
       "SELECT id, pointer, content_id, stored_bytes, key_id, session_id, tool_name, ts_ms, expires_ms FROM memories WHERE pointer = ?",
     ).get(pointer) as IndexRow | undefined;
   }
@@ -339,9 +355,9 @@ export class MemoryIndex {
       const row = this.rowFor(pointer);
       if (row !== undefined) {
         const keys = this.#versionKeys([row.id]);
-        db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
-        db.prepare("DELETE FROM tags WHERE memory_id = ?").run(row.id);
-        db.prepare("DELETE FROM memories WHERE id = ?").run(row.id);
+        this.#stmt("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
+        this.#stmt("DELETE FROM tags WHERE memory_id = ?").run(row.id);
+        this.#stmt("DELETE FROM memories WHERE id = ?").run(row.id);
         this.#refreshLatest(keys);
       }
       db.exec("COMMIT");
@@ -388,7 +404,7 @@ export class MemoryIndex {
         },
       );
     }
-    return this.#db.prepare(
+    return this.#stmt(
       `SELECT ${ROW_COLUMNS} FROM memories m WHERE ${where.join(" AND ")} ORDER BY m.id`,
     ).all(...params) as unknown as IndexRow[];
   }
@@ -402,15 +418,15 @@ export class MemoryIndex {
     const now = Date.now();
     db.exec("BEGIN IMMEDIATE");
     try {
-      const tomb = db.prepare(
+      const tomb = this.#stmt(
         "INSERT OR IGNORE INTO tombstones (kind, value, key_id, forgotten_ms) VALUES (?, ?, ?, ?)",
       );
       for (const t of tombstones) tomb.run(t.kind, t.value, t.keyId ?? null, now);
       const keys = this.#versionKeys(rows.map((r) => r.id));
       for (const row of rows) {
-        db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
-        db.prepare("DELETE FROM tags WHERE memory_id = ?").run(row.id);
-        db.prepare("DELETE FROM memories WHERE id = ?").run(row.id);
+        this.#stmt("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
+        this.#stmt("DELETE FROM tags WHERE memory_id = ?").run(row.id);
+        this.#stmt("DELETE FROM memories WHERE id = ?").run(row.id);
       }
       this.#refreshLatest(keys);
       db.exec("COMMIT");
@@ -422,7 +438,7 @@ export class MemoryIndex {
 
   /** True when a tombstone of this kind and value exists. */
   isTombstoned(kind: "content" | "session", value: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM tombstones WHERE kind = ? AND value = ?").get(
+    return this.#stmt("SELECT 1 FROM tombstones WHERE kind = ? AND value = ?").get(
       kind,
       value,
     ) !== undefined;
@@ -430,12 +446,12 @@ export class MemoryIndex {
 
   /** Removes a tombstone (an explicit store of forgotten content). */
   clearTombstone(kind: "content" | "session", value: string): void {
-    this.#db.prepare("DELETE FROM tombstones WHERE kind = ? AND value = ?").run(kind, value);
+    this.#stmt("DELETE FROM tombstones WHERE kind = ? AND value = ?").run(kind, value);
   }
 
   /** Number of tombstones. */
   tombstoneCount(): number {
-    return (this.#db.prepare("SELECT count(*) AS n FROM tombstones").get() as { n: number }).n;
+    return (this.#stmt("SELECT count(*) AS n FROM tombstones").get() as { n: number }).n;
   }
 
   /**
@@ -446,7 +462,7 @@ export class MemoryIndex {
     oldPointer: string,
     next: { pointer: string; contentId: string; storedBytes: number; keyId: string },
   ): boolean {
-    const info = this.#db.prepare(
+    const info = this.#stmt(
       `UPDATE memories SET pointer = ?, content_id = ?, stored_bytes = ?, key_id = ?
        WHERE pointer = ?`,
     ).run(next.pointer, next.contentId, next.storedBytes, next.keyId, oldPointer);
@@ -455,7 +471,7 @@ export class MemoryIndex {
 
   /** The first of `candidates` (most specific first) that is the workspace of some memory. */
   firstKnownWorkspace(candidates: string[]): string | undefined {
-    const stmt = this.#db.prepare("SELECT 1 FROM memories WHERE workspace = ? LIMIT 1");
+    const stmt = this.#stmt("SELECT 1 FROM memories WHERE workspace = ? LIMIT 1");
     return candidates.find((c) => stmt.get(c) !== undefined);
   }
 
@@ -523,11 +539,11 @@ export class MemoryIndex {
         GROUP BY m.tool_name, m.session_id
       )`;
     const filter = outer.length ? `WHERE ${outer.join(" AND ")}` : "";
-    const total = (this.#db.prepare(`${cte} SELECT count(*) AS n FROM s ${filter}`).get(
+    const total = (this.#stmt(`${cte} SELECT count(*) AS n FROM s ${filter}`).get(
       ...params,
       ...outerParams,
     ) as { n: number }).n;
-    const rows = this.#db.prepare(
+    const rows = this.#stmt(
       `${cte}
        SELECT s.*, f.title, f.summary,
          (SELECT count(*) FROM memories v WHERE v.kind = 'session' AND v.tool_name = s.tool_name
@@ -570,7 +586,7 @@ export class MemoryIndex {
 
   /** Number of memories indexed. */
   count(): number {
-    return (this.#db.prepare("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
+    return (this.#stmt("SELECT count(*) AS n FROM memories").get() as { n: number }).n;
   }
 
   /**
@@ -656,10 +672,10 @@ export class MemoryIndex {
 
     if (terms.length === 0) {
       const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-      const total = (this.#db.prepare(`SELECT count(*) AS n FROM memories m ${filter}`).get(
+      const total = (this.#stmt(`SELECT count(*) AS n FROM memories m ${filter}`).get(
         ...params,
       ) as { n: number }).n;
-      const rows = this.#db.prepare(
+      const rows = this.#stmt(
         `SELECT ${columns} FROM memories m ${filter} ORDER BY m.ts_ms DESC, m.id DESC LIMIT ? OFFSET ?`,
       ).all(...params, limit, offset) as unknown as HitRow[];
       return this.#page(rows, total, offset, limit, fp);
@@ -669,18 +685,18 @@ export class MemoryIndex {
       const match = ftsMatchExpression(terms, mode)!;
       const filter = ["memories_fts MATCH ?", ...where].join(" AND ");
       const from = "memories_fts JOIN memories m ON m.id = memories_fts.rowid";
-      const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${filter}`).get(
+      const total = (this.#stmt(`SELECT count(*) AS n FROM ${from} WHERE ${filter}`).get(
         match,
         ...params,
       ) as { n: number }).n;
       if (total === 0 && mode === "all" && terms.length > 1) continue;
       // Rank first, over ids only; snippets and tags are computed for the page's rows alone.
-      const page = this.#db.prepare(
+      const page = this.#stmt(
         `SELECT m.id AS id, bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
          FROM ${from} WHERE ${filter} ORDER BY rank, m.id LIMIT ? OFFSET ?`,
       ).all(match, ...params, limit, offset) as unknown as { id: number; rank: number }[];
       if (page.length === 0) return { ...this.#page([], total, offset, limit, fp), match: mode };
-      const details = this.#db.prepare(
+      const details = this.#stmt(
         `SELECT ${columns},
            snippet(memories_fts, -1, '[', ']', '…', ${SNIPPET_TOKENS}) AS snippet
          FROM ${from} WHERE memories_fts MATCH ? AND memories_fts.rowid IN (${

@@ -24,6 +24,7 @@ import { Transform } from "node:stream";
 import type { z } from "zod";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
+import { policyFromFlags } from "../config/config_file.ts";
 import { parseDuration } from "../service/duration.ts";
 import type { QueryInput } from "../service/types.ts";
 import {
@@ -254,11 +255,15 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
 function storeOptionsOf(
   tags: string[] | undefined,
   ttl?: string,
+  redact?: string[],
 ): StoreOptions | undefined {
-  if (tags === undefined && ttl === undefined) return undefined;
+  if (tags === undefined && ttl === undefined && redact === undefined) return undefined;
   const options: StoreOptions = {};
   if (tags !== undefined) options.tags = tags;
   if (ttl !== undefined) options.ttlMs = parseDuration(ttl, "ttl");
+  // Agents may ask for redaction (it only removes data); allowing is the user's call (config).
+  const policy = policyFromFlags({ redact });
+  if (policy !== undefined) options.scanPolicy = policy;
   return options;
 }
 
@@ -363,7 +368,7 @@ function buildServer(
         TOOL_NAMES.store,
         ctx,
         storeResultOutput,
-        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags, args.ttl)),
+        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags, args.ttl, args.redact)),
       ),
   );
   server.registerTool(
@@ -378,7 +383,7 @@ function buildServer(
             text: args.text,
             workspace: args.workspace,
           }),
-          storeOptionsOf(args.tags, args.ttl),
+          storeOptionsOf(args.tags, args.ttl, args.redact),
         )),
   );
   server.registerTool(

@@ -81,6 +81,14 @@ const tagsInput = z
     `Tags to file the memory under (lowercased and de-duplicated; at most ${MAX_TAGS}). Exact-match filters for query_cascade_memories, e.g. ["deno", "sqlite"].`,
   );
 
+const redactInput = z
+  .array(z.string().min(1).max(64))
+  .max(32)
+  .optional()
+  .describe(
+    "Redact instead of refusing what these detect: rule ids, email, phone, card, pii or secret. Matches are replaced with [REDACTED:<rule>] and the result is scanned again.",
+  );
+
 const ttlInput = z
   .string()
   .regex(/^\d{1,6}[mhdwy]$/)
@@ -173,6 +181,11 @@ export const storeResultOutput = z.object({
     .describe("Size of the sealed envelope, in bytes (what estimate_storage_cost prices)."),
   session_id: z.string().describe("The record's session id."),
   tags: z.array(z.string()).describe("The record's normalized tags."),
+  redactions: z
+    .number()
+    .int()
+    .optional()
+    .describe("How many values were replaced with [REDACTED:<rule>] before storing (by policy)."),
   parts: z
     .array(z.object({ pointer: pointerOutput, deduplicated: z.boolean() }))
     .optional()
@@ -366,6 +379,7 @@ export const storeInput = z.strictObject({
     ),
   tags: tagsInput.optional(),
   ttl: ttlInput,
+  redact: redactInput,
   workspace: workspaceInput
     .optional()
     .describe("With cm_task only: the workspace the cm context belongs to."),
@@ -388,6 +402,7 @@ export const rememberInput = z.strictObject({
     ),
   tags: tagsInput.optional(),
   ttl: ttlInput,
+  redact: redactInput,
   workspace: workspaceInput.optional(),
 });
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ScanPolicy } from "../scan/mod.ts";
 import type {
   EstimateInput,
   EstimateResult,
@@ -72,6 +73,8 @@ export interface StoreOptions {
   ttlMs?: number;
   /** Store even if this content or session was forgotten before (clears its tombstone). */
   force?: boolean;
+  /** A per-call scan policy, merged over the home's configured one (its actions win). */
+  scanPolicy?: ScanPolicy;
 }
 
 /** The use cases. */

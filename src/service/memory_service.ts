@@ -18,7 +18,14 @@ import { openIndexDb } from "../index/db.ts";
 import { MemoryIndex } from "../index/memory_index.ts";
 import { MAX_RECORD_BYTES } from "../record/limits.ts";
 import { canonicalJson, type MemoryRecord, normalizeRecord } from "../record/schema.ts";
-import { scanRecord, scanText } from "../scan/mod.ts";
+import {
+  applyScanPolicy,
+  applyScanPolicyToText,
+  DEFAULT_SCAN_POLICY,
+  mergeScanPolicies,
+  type ScanPolicy,
+} from "../scan/mod.ts";
+import { loadConfig } from "../config/config_file.ts";
 import type { Finding } from "../scan/types.ts";
 import {
   noteToRecord,
@@ -118,6 +125,8 @@ export interface ServiceParts {
   db: DatabaseSync;
   /** The blob store. */
   blobs: BlobStore;
+  /** The scan policy (default: every finding refuses the store). */
+  scanPolicy?: ScanPolicy;
   /** Environment lookup (where the agents keep their sessions); default the process's. */
   env?: (name: string) => string | undefined;
 }
@@ -157,6 +166,7 @@ export class LocalMemoryService implements MemoryService {
   readonly #db: DatabaseSync;
   readonly #index: MemoryIndex;
   readonly #blobs: BlobStore;
+  readonly #scanPolicy: ScanPolicy;
   readonly #env: (name: string) => string | undefined;
   /** Data home. */
   readonly home: string;
@@ -169,6 +179,7 @@ export class LocalMemoryService implements MemoryService {
     this.#db = parts.db;
     this.#index = new MemoryIndex(parts.db);
     this.#blobs = parts.blobs;
+    this.#scanPolicy = parts.scanPolicy ?? DEFAULT_SCAN_POLICY;
   }
 
   /** Resolves a request to a canonical record through the right source. */
@@ -200,14 +211,24 @@ export class LocalMemoryService implements MemoryService {
     if (options.tags && options.tags.length > 0) {
       record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
     }
-    const canonical = new TextEncoder().encode(canonicalJson(record));
-    const recordBytes = canonical.byteLength;
+    let canonical = new TextEncoder().encode(canonicalJson(record));
     // The keyed hash runs off the main thread while the scan runs on it; nothing is written
     // until the scan has passed.
     const contentIdPending = contentIdOfBytes(this.#keys.current, canonical);
-    const findings = scanRecord(record);
-    const contentId = await contentIdPending;
-    if (findings.length > 0) throw secretRefusal(findings);
+    const policy = options.scanPolicy === undefined
+      ? this.#scanPolicy
+      : mergeScanPolicies(this.#scanPolicy, options.scanPolicy);
+    const scan = applyScanPolicy(record, policy);
+    let contentId = await contentIdPending;
+    if (scan.findings.length > 0) throw secretRefusal(scan.findings);
+    if (scan.record !== record) {
+      // Redacted: what is stored (and hashed, and indexed) is the redacted copy.
+      record = normalizeRecord(scan.record);
+      canonical = new TextEncoder().encode(canonicalJson(record));
+      contentId = await contentIdOfBytes(this.#keys.current, canonical);
+    }
+    const recordBytes = canonical.byteLength;
+    const redactions = scan.redactions.length;
     this.#checkNotForgotten(record, contentId, options.force === true);
     let expiresMs: number | undefined;
     if (options.ttlMs !== undefined) {
@@ -229,6 +250,7 @@ export class LocalMemoryService implements MemoryService {
         stored_bytes: stored?.stored_bytes ?? 0,
         session_id: record.session_id,
         tags: record.tags,
+        ...(redactions > 0 ? { redactions } : {}),
       };
     }
     if (existing !== undefined) this.#index.removePointer(existing); // row without blob: replace
@@ -265,6 +287,7 @@ export class LocalMemoryService implements MemoryService {
       stored_bytes: envelope.byteLength,
       session_id: record.session_id,
       tags: record.tags,
+      ...(redactions > 0 ? { redactions } : {}),
     };
   }
 
@@ -476,8 +499,12 @@ export class LocalMemoryService implements MemoryService {
 
   /** Scans text for secrets and personal data. */
   scanText(text: string): ScanResult {
-    const findings = scanText(text);
-    return { clean: findings.length === 0, findings };
+    return scanTextWithPolicy(text, this.#scanPolicy);
+  }
+
+  /** The scan policy from the home's configuration file. */
+  get scanPolicy(): ScanPolicy {
+    return this.#scanPolicy;
   }
 
   /**
@@ -561,18 +588,47 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
   const keys = await loadKeyChain(home, env, { passphrase: options.passphrase });
   await ensurePrivateDir(home);
   await ensurePrivateDir(`${home}/blobs`);
+  const { scan: scanPolicy } = await loadConfig(home);
   const db = await openIndexDb(`${home}/index.db`);
   return new LocalMemoryService({
     home,
     keys,
     db,
+    scanPolicy,
     blobs: new FsBlobStore(`${home}/blobs`),
     env,
   });
 }
 
-/** Checks a record for secrets without a key or a store (the `scan` use case for records). */
-export function scanRecordForSecrets(record: unknown): ScanResult {
-  const findings = scanRecord(record);
-  return { clean: findings.length === 0, findings };
+/**
+ * Checks a record under a scan policy without a key or a store: `clean` is false exactly when a
+ * store would be refused.
+ */
+export function scanRecordForSecrets(
+  record: unknown,
+  policy: ScanPolicy = DEFAULT_SCAN_POLICY,
+): ScanResult {
+  const r = applyScanPolicy(record, policy);
+  return {
+    clean: r.findings.length === 0,
+    findings: r.findings,
+    redacted: r.redactions.length,
+    allowed: r.allowed.length,
+  };
+}
+
+/**
+ * Checks text under a scan policy: `clean` is false exactly when storing it would be refused.
+ */
+export function scanTextWithPolicy(
+  text: string,
+  policy: ScanPolicy = DEFAULT_SCAN_POLICY,
+): ScanResult {
+  const r = applyScanPolicyToText(text, policy);
+  return {
+    clean: r.findings.length === 0,
+    findings: r.findings,
+    redacted: r.redactions.length,
+    allowed: r.allowed.length,
+  };
 }

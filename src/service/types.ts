@@ -24,6 +24,8 @@ export interface StoreResult {
   session_id: string;
   /** The record's normalized tags. */
   tags: string[];
+  /** How many values the scan policy replaced with `[REDACTED:<rule>]` (absent when none). */
+  redactions?: number;
   /**
    * When a transcript was stored as several records (a long session's parts), each part's
    * result in order; `pointer` and the other fields then describe the last part.
@@ -244,8 +246,12 @@ export interface EstimateResult {
 export interface ScanResult {
   /** True when nothing was found. */
   clean: boolean;
-  /** The findings; never contain the secret itself. */
+  /** The findings that would refuse a store; never contain the secret itself. */
   findings: Finding[];
+  /** How many findings the policy would redact. */
+  redacted?: number;
+  /** How many findings the policy lets through. */
+  allowed?: number;
 }
 
 /** One problem found by `verify`. */

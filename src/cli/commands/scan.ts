@@ -6,9 +6,11 @@
 
 import { ExitCode, LumeraError } from "../../errors.ts";
 import { MAX_INPUT_BYTES } from "../../record/limits.ts";
-import { scanText } from "../../scan/mod.ts";
+import { loadConfig, type PolicyFlags, policyFromFlags } from "../../config/config_file.ts";
+import { mergeScanPolicies } from "../../scan/mod.ts";
+import { scanTextWithPolicy } from "../../service/memory_service.ts";
 import type { Finding } from "../../scan/types.ts";
-import type { CliContext } from "../context.ts";
+import { type CliContext, homeOf } from "../context.ts";
 import { writeJson, writeLines } from "../output.ts";
 import { readAllStdin } from "../stdin.ts";
 
@@ -28,21 +30,46 @@ async function readInput(path: string): Promise<string> {
   }
 }
 
-/** Runs `scan`. */
-export async function scanCommand(ctx: CliContext, files: string[]): Promise<number> {
+/** Runs `scan` under the home's configured policy plus the flags given. */
+export async function scanCommand(
+  ctx: CliContext,
+  files: string[],
+  flags: PolicyFlags = {},
+): Promise<number> {
+  let policy = (await loadConfig(homeOf(ctx))).scan;
+  const extra = policyFromFlags(flags);
+  if (extra !== undefined) policy = mergeScanPolicies(policy, extra);
   const inputs = files.length === 0 ? ["-"] : files;
   const findings: (Finding & { file: string })[] = [];
+  let redacted = 0;
+  let allowed = 0;
   for (const file of inputs) {
     const text = await readInput(file);
-    for (const f of scanText(text)) findings.push({ ...f, file: file === "-" ? "(stdin)" : file });
+    const r = scanTextWithPolicy(text, policy);
+    redacted += r.redacted ?? 0;
+    allowed += r.allowed ?? 0;
+    for (const f of r.findings) findings.push({ ...f, file: file === "-" ? "(stdin)" : file });
   }
   const clean = findings.length === 0;
-  if (ctx.json) writeJson({ clean, findings });
-  else if (clean) writeLines(["Clean: nothing would be refused."]);
-  else {
+  const extras = [
+    ...(redacted > 0 ? [`${redacted} would be redacted`] : []),
+    ...(allowed > 0 ? [`${allowed} allowed by policy`] : []),
+  ];
+  if (ctx.json) writeJson({ clean, findings, redacted, allowed });
+  else if (clean) {
     writeLines([
-      `Would refuse: ${findings.length} finding${findings.length === 1 ? "" : "s"}`,
-      ...findings.map((f) => `  ${f.file}:${f.line}:${f.column}  ${f.rule}  ${f.preview}`),
+      `Clean: nothing would be refused${extras.length ? ` (${extras.join(", ")})` : ""}.`,
+    ]);
+  } else {
+    writeLines([
+      `Would refuse: ${findings.length} finding${findings.length === 1 ? "" : "s"}${
+        extras.length ? ` (and ${extras.join(", ")})` : ""
+      }`,
+      ...findings.map((f) =>
+        `  ${f.file}:${f.line}:${f.column}  ${f.rule}  ${f.preview}${
+          f.fingerprint ? `  fingerprint ${f.fingerprint}` : ""
+        }`
+      ),
     ]);
   }
   return clean ? ExitCode.ok : ExitCode.secretRefused;

@@ -10,6 +10,7 @@ import { normalizeRecord } from "../../record/schema.ts";
 import { parseRecordJson } from "../../sources/mod.ts";
 import type { StoreRequest } from "../../service/api.ts";
 import { parseDuration } from "../../service/duration.ts";
+import { policyFromFlags } from "../../config/config_file.ts";
 import type { StoreResult } from "../../service/types.ts";
 import { type CliContext, withService } from "../context.ts";
 import { formatBytes, writeJson, writeLines } from "../output.ts";
@@ -31,6 +32,12 @@ export interface StoreCommandOptions {
   ttl?: string;
   /** Store even if forgotten before. */
   force?: boolean;
+  /** Selectors to redact. */
+  redact?: string[];
+  /** Personal-data selectors to allow. */
+  allow?: string[];
+  /** Fingerprints to allow. */
+  allowFingerprint?: string[];
 }
 
 function requestOf(opts: StoreCommandOptions): StoreRequest | "stdin" {
@@ -60,7 +67,13 @@ export async function storeCommand(ctx: CliContext, opts: StoreCommandOptions): 
   const ttlMs = opts.ttl === undefined ? undefined : parseDuration(opts.ttl, "--ttl");
   const result = await withService(
     ctx,
-    (s) => s.store(request, { tags: opts.tag, ttlMs, force: opts.force }),
+    (s) =>
+      s.store(request, {
+        tags: opts.tag,
+        ttlMs,
+        force: opts.force,
+        scanPolicy: policyFromFlags(opts),
+      }),
   );
   render(ctx, result);
   return 0;
@@ -72,6 +85,8 @@ function render(ctx: CliContext, r: StoreResult): void {
     r.deduplicated ? `Already stored: ${r.pointer}` : `Stored: ${r.pointer}`,
     `  session ${r.session_id}, ${formatBytes(r.record_bytes)} record → ${
       formatBytes(r.stored_bytes)
-    } sealed${r.tags.length ? `, tags ${r.tags.join(", ")}` : ""}`,
+    } sealed${r.tags.length ? `, tags ${r.tags.join(", ")}` : ""}${
+      r.redactions ? `, ${r.redactions} value(s) redacted` : ""
+    }`,
   ]);
 }
