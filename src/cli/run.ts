@@ -165,6 +165,7 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
     .option("--full", "read every file again, even unchanged ones")
     .option("--tag <tag>", "add a tag to every session (repeatable)", collect)
     .option("--cm-playbook", "import your cm rules (`cm playbook export`), one note per rule")
+    .option("--cass", "import every session the cass tool knows (Cursor, Aider, Cline… too)")
     .addOption(json())
     .action(act(async (o, cmd: Command) => await importCommand(ctxOf(cmd), o)));
 

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { contentId } from "../crypto/content_id.ts";
 import { LumeraError, toLumeraError } from "../errors.ts";
 import { normalizeRecord } from "../record/schema.ts";
@@ -37,6 +37,8 @@ import {
   type FoundTranscript,
 } from "../sources/agents/discovery.ts";
 import { recordsFromCmPlaybook } from "../sources/agents/cm_playbook.ts";
+import { recordFromCassExport } from "../sources/cass_export.ts";
+import { runSourceCommand } from "../sources/run_command.ts";
 import { AGENT_IDS, type AgentId } from "../sources/agents/mapping.ts";
 import { emptyTranscriptStats, readTranscript } from "../sources/agents/transcript.ts";
 import {
@@ -178,6 +180,11 @@ export async function runImport(
   const summary = emptySummary(dryRun);
   const cutoff = sinceMs(options.since);
   const state = new ImportState(service.index.db);
+  if (options.viaCass === true) {
+    await importViaCass(service, state, options, summary);
+    summary.elapsed_ms = Math.round(performance.now() - started);
+    return summary;
+  }
   if (options.cmPlaybook === true) {
     await importPlaybook(service, state, options, summary);
     summary.elapsed_ms = Math.round(performance.now() - started);
@@ -339,10 +346,7 @@ async function importOne(
   }
 }
 
-/**
- * The user's cm rules: each rule is one item of the summary (`files` counts rules), stored like a
- * session file's record (a rule whose text changed is `updated`: a new version).
- */
+/** Imports cm's playbook rules as notes. */
 async function importPlaybook(
   service: LocalMemoryService,
   state: ImportState,
@@ -354,45 +358,110 @@ async function importPlaybook(
   let done = 0;
   options.onProgress?.(0, records.length);
   for (const read of records) {
-    const item = `cm playbook: ${read.session_id}`;
-    let record = read;
+    await importRecord(service, state, options, summary, `cm playbook: ${read.session_id}`, read);
+    options.onProgress?.(++done, records.length);
+  }
+}
+
+/** Most sessions asked of `cass sessions`. */
+const MAX_CASS_SESSIONS = 10_000;
+
+/**
+ * Imports every session `cass` knows (it reads 20+ agents: Cursor, Aider, Cline, OpenCode…):
+ * `cass sessions --json` lists them, `cass export <path> --format json` reads each. Idempotent
+ * through content dedup: a session that did not change is counted as unchanged.
+ */
+async function importViaCass(
+  service: LocalMemoryService,
+  state: ImportState,
+  options: ImportOptions,
+  summary: ImportSummary,
+): Promise<void> {
+  const listing = await runSourceCommand(
+    "cass",
+    ["sessions", "--json", "--limit", String(MAX_CASS_SESSIONS)],
+    { env: options.sourceEnv, signal: options.signal },
+  );
+  let sessions: { path: string }[];
+  try {
+    const parsed = JSON.parse(listing) as { sessions?: unknown };
+    if (!Array.isArray(parsed.sessions)) throw new Error("no sessions array");
+    sessions = parsed.sessions.filter((x): x is { path: string } =>
+      typeof x === "object" && x !== null && typeof (x as { path?: unknown }).path === "string"
+    );
+  } catch {
+    throw new LumeraError("SOURCE_FAILED", "cass sessions --json printed something unexpected", {
+      hint: "check the installed cass version (`cass --version`)",
+    });
+  }
+  summary.files = sessions.length;
+  let done = 0;
+  options.onProgress?.(0, sessions.length);
+  for (const { path } of sessions) {
+    options.signal?.throwIfAborted();
+    const item = `cass: ${basename(path)}`;
     try {
-      if (options.tags && options.tags.length > 0) {
-        record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
-      }
-      const existed = state.hasSession(record.tool_name, record.session_id);
-      const fresh = options.dryRun === true
-        ? await wouldStore(service, record)
-        : !(await service.store({ kind: "record", record })).deduplicated;
-      if (!fresh) summary.unchanged++;
-      else {
-        summary.memories++;
-        summary[existed ? "updated" : "imported"]++;
-      }
+      const record = await recordFromCassExport(path, {
+        env: options.sourceEnv,
+        signal: options.signal,
+      });
+      await importRecord(service, state, options, summary, item, record);
     } catch (err) {
       const e = toLumeraError(err);
-      if (e.code === "SECRET_REFUSED") {
-        summary.refused++;
-        if (summary.refusals.length < MAX_LISTED) {
-          summary.refusals.push({
-            file: item,
-            session_id: record.session_id,
-            findings: findingsOf(e),
-          });
-        }
-      } else if (e.code === "FORGOTTEN") {
-        summary.skipped++;
-        if (summary.skips.length < MAX_LISTED) {
-          summary.skips.push({ file: item, reason: "forgotten" });
-        }
-      } else {
-        summary.failed++;
-        if (summary.failures.length < MAX_LISTED) {
-          summary.failures.push({ file: item, code: e.code, reason: e.message });
-        }
+      summary.failed++;
+      if (summary.failures.length < MAX_LISTED) {
+        summary.failures.push({ file: item, code: e.code, reason: e.message });
       }
     }
-    options.onProgress?.(++done, records.length);
+    options.onProgress?.(++done, sessions.length);
+  }
+}
+
+/** Stores (or, in a dry run, checks) one record from a command source, counting the outcome. */
+async function importRecord(
+  service: LocalMemoryService,
+  state: ImportState,
+  options: ImportOptions,
+  summary: ImportSummary,
+  item: string,
+  read: MemoryRecord,
+): Promise<void> {
+  let record = read;
+  try {
+    if (options.tags && options.tags.length > 0) {
+      record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
+    }
+    const existed = state.hasSession(record.tool_name, record.session_id);
+    const fresh = options.dryRun === true
+      ? await wouldStore(service, record)
+      : !(await service.store({ kind: "record", record })).deduplicated;
+    if (!fresh) summary.unchanged++;
+    else {
+      summary.memories++;
+      summary[existed ? "updated" : "imported"]++;
+    }
+  } catch (err) {
+    const e = toLumeraError(err);
+    if (e.code === "SECRET_REFUSED") {
+      summary.refused++;
+      if (summary.refusals.length < MAX_LISTED) {
+        summary.refusals.push({
+          file: item,
+          session_id: record.session_id,
+          findings: findingsOf(e),
+        });
+      }
+    } else if (e.code === "FORGOTTEN") {
+      summary.skipped++;
+      if (summary.skips.length < MAX_LISTED) {
+        summary.skips.push({ file: item, reason: "forgotten" });
+      }
+    } else {
+      summary.failed++;
+      if (summary.failures.length < MAX_LISTED) {
+        summary.failures.push({ file: item, code: e.code, reason: e.message });
+      }
+    }
   }
 }
 

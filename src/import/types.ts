@@ -39,6 +39,8 @@ export interface ImportOptions {
    * transcript files.
    */
   cmPlaybook?: boolean;
+  /** Import every session the `cass` tool knows (other agents too), through `cass export`. */
+  viaCass?: boolean;
   /** Extra environment for `cm` (tests put a stand-in on PATH). */
   sourceEnv?: Record<string, string>;
 }

@@ -41,6 +41,8 @@ export interface ImportCommandOptions {
   tag?: string[];
   /** Import the cm playbook's rules instead of transcripts. */
   cmPlaybook?: boolean;
+  /** Import every session cass knows. */
+  cass?: boolean;
 }
 
 /** Largest hook payload read from stdin. */
@@ -63,6 +65,14 @@ export async function importCommand(ctx: CliContext, opts: ImportCommandOptions)
       hint: "e.g. lumera-memory import --file ~/.claude/projects/x/abc.jsonl",
     });
   }
+  if (
+    opts.cass === true &&
+    (files.length > 0 || opts.path !== undefined || opts.agent || opts.cmPlaybook)
+  ) {
+    throw new LumeraError("USAGE", "--cass imports what cass knows, on its own", {
+      hint: "run it on its own: lumera-memory import --cass",
+    });
+  }
   if (opts.cmPlaybook === true && (files.length > 0 || opts.path !== undefined || opts.agent)) {
     throw new LumeraError("USAGE", "--cm-playbook imports cm's rules only", {
       hint: "run it on its own: lumera-memory import --cm-playbook",
@@ -78,6 +88,7 @@ export async function importCommand(ctx: CliContext, opts: ImportCommandOptions)
     tags: opts.tag,
     cwd: cwdOrUndefined(),
     cmPlaybook: opts.cmPlaybook === true,
+    viaCass: opts.cass === true,
   };
   const summary = await withService(ctx, async (s) => {
     const bar = ctx.json ? undefined : progress("importing");
