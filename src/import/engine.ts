@@ -28,7 +28,6 @@ import {
   type LocalMemoryService,
   scanRecordForSecrets,
   secretRefusal,
-  sessionKey,
 } from "../service/memory_service.ts";
 import {
   agentSessionDirs,
@@ -477,8 +476,7 @@ async function wouldStore(service: LocalMemoryService, record: MemoryRecord): Pr
   const id = await contentId(service.keys.current, record);
   const index = service.index;
   if (
-    index.isTombstoned("content", id) ||
-    index.isTombstoned("session", sessionKey(record.tool_name, record.session_id))
+    index.isForgotten(id, record.tool_name, record.session_id)
   ) {
     throw new LumeraError("FORGOTTEN", "forgotten");
   }

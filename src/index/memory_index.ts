@@ -25,6 +25,11 @@ import type {
 } from "../service/types.ts";
 import { ftsMatchExpression, queryTerms } from "./fts_query.ts";
 
+/** The tombstone value of a session: agent and session id. */
+export function sessionKey(toolName: string, sessionId: string): string {
+  return `${toolName}\u001f${sessionId}`;
+}
+
 /** What the index stores about one memory. */
 export interface IndexEntry {
   /** The blob's pointer. */
@@ -355,9 +360,7 @@ export class MemoryIndex {
       const row = this.rowFor(pointer);
       if (row !== undefined) {
         const keys = this.#versionKeys([row.id]);
-        this.#stmt("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
-        this.#stmt("DELETE FROM tags WHERE memory_id = ?").run(row.id);
-        this.#stmt("DELETE FROM memories WHERE id = ?").run(row.id);
+        this.#deleteRow(row.id);
         this.#refreshLatest(keys);
       }
       db.exec("COMMIT");
@@ -423,17 +426,29 @@ export class MemoryIndex {
       );
       for (const t of tombstones) tomb.run(t.kind, t.value, t.keyId ?? null, now);
       const keys = this.#versionKeys(rows.map((r) => r.id));
-      for (const row of rows) {
-        this.#stmt("DELETE FROM memories_fts WHERE rowid = ?").run(row.id);
-        this.#stmt("DELETE FROM tags WHERE memory_id = ?").run(row.id);
-        this.#stmt("DELETE FROM memories WHERE id = ?").run(row.id);
-      }
+      for (const row of rows) this.#deleteRow(row.id);
       this.#refreshLatest(keys);
       db.exec("COMMIT");
     } catch (err) {
       db.exec("ROLLBACK");
       throw err;
     }
+  }
+
+  /** Deletes one memory's row, tags and searchable text (inside the caller's transaction). */
+  #deleteRow(id: number): void {
+    this.#stmt("DELETE FROM memories_fts WHERE rowid = ?").run(id);
+    this.#stmt("DELETE FROM tags WHERE memory_id = ?").run(id);
+    this.#stmt("DELETE FROM memories WHERE id = ?").run(id);
+  }
+
+  /**
+   * True when content or its session was forgotten: a tombstone of the keyed content id, or of
+   * the agent and session id.
+   */
+  isForgotten(contentId: string, toolName: string, sessionId: string): boolean {
+    return this.isTombstoned("content", contentId) ||
+      this.isTombstoned("session", sessionKey(toolName, sessionId));
   }
 
   /** True when a tombstone of this kind and value exists. */

@@ -15,7 +15,7 @@ import { constantTimeEqual } from "../crypto/keys.ts";
 import { type KeyChain, loadKeyChain } from "../crypto/key_file.ts";
 import { estimateCascadeFee } from "../estimate/cascade_fee.ts";
 import { openIndexDb } from "../index/db.ts";
-import { MemoryIndex } from "../index/memory_index.ts";
+import { MemoryIndex, sessionKey } from "../index/memory_index.ts";
 import { MAX_RECORD_BYTES } from "../record/limits.ts";
 import { canonicalJson, type MemoryRecord, normalizeRecord } from "../record/schema.ts";
 import {
@@ -84,10 +84,8 @@ export function payloadBytes(
   return out;
 }
 
-/** The tombstone value of a session: agent and session id. */
-export function sessionKey(toolName: string, sessionId: string): string {
-  return `${toolName}\u001f${sessionId}`;
-}
+/** The tombstone value of a session (defined with the index's tombstones). */
+export { sessionKey };
 
 /** How many blobs `verify` checks at once. */
 const VERIFY_CONCURRENCY = 16;
@@ -103,6 +101,14 @@ export interface SealedPayload {
   /** When the memory expires, if it was stored with a time to live. */
   expires_at?: string;
   record: MemoryRecord;
+}
+
+/** An opened blob: its sealed payload, the key that sealed it and the envelope's size. */
+export interface OpenedPayload extends SealedPayload {
+  /** Key id (hex) of the key that sealed the envelope. */
+  keyIdHex: string;
+  /** Size of the envelope in bytes. */
+  envelopeBytes: number;
 }
 
 /** Options of {@link openMemoryService}. */
@@ -351,7 +357,7 @@ export class LocalMemoryService implements MemoryService {
   }
 
   /** Opens one blob: hash check, the key that sealed it, authentication, schema, content id. */
-  openPayload(id: BlobId): Promise<SealedPayload & { keyIdHex: string }> {
+  openPayload(id: BlobId): Promise<OpenedPayload> {
     return this.#openBlob(id);
   }
 
@@ -439,7 +445,7 @@ export class LocalMemoryService implements MemoryService {
    * `verify --read-data`) stops after authentication, decompression and the payload's framing;
    * the full open also checks the record against the schema and recomputes its content id.
    */
-  async #openBlob(id: BlobId, light = false): Promise<SealedPayload & { keyIdHex: string }> {
+  async #openBlob(id: BlobId, light = false): Promise<OpenedPayload> {
     const label = `blob ${toPointer(id)}`;
     const envelope = await this.#blobs.get(id);
     const { keyIdHex } = readHeader(envelope, label);
@@ -468,7 +474,7 @@ export class LocalMemoryService implements MemoryService {
     }
     if (light) {
       if (typeof parsed.record !== "object" || parsed.record === null) throw corrupt("no record");
-      return { ...(parsed as SealedPayload), keyIdHex };
+      return { ...(parsed as SealedPayload), keyIdHex, envelopeBytes: envelope.byteLength };
     }
     let record: MemoryRecord;
     try {
@@ -481,12 +487,13 @@ export class LocalMemoryService implements MemoryService {
     if (!constantTimeEqual(enc.encode(recomputed), enc.encode(parsed.content_id))) {
       throw corrupt("its content id does not match its record");
     }
-    const out: SealedPayload & { keyIdHex: string } = {
+    const out: OpenedPayload = {
       v: PAYLOAD_VERSION,
       content_id: parsed.content_id,
       stored_at: String(parsed.stored_at),
       record,
       keyIdHex,
+      envelopeBytes: envelope.byteLength,
     };
     if (typeof parsed.expires_at === "string") out.expires_at = parsed.expires_at;
     return out;
@@ -600,15 +607,10 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
   });
 }
 
-/**
- * Checks a record under a scan policy without a key or a store: `clean` is false exactly when a
- * store would be refused.
- */
-export function scanRecordForSecrets(
-  record: unknown,
-  policy: ScanPolicy = DEFAULT_SCAN_POLICY,
+/** A scan result from a policy's outcome. */
+function toScanResult(
+  r: { findings: Finding[]; redactions: unknown[]; allowed: unknown[] },
 ): ScanResult {
-  const r = applyScanPolicy(record, policy);
   return {
     clean: r.findings.length === 0,
     findings: r.findings,
@@ -618,17 +620,22 @@ export function scanRecordForSecrets(
 }
 
 /**
+ * Checks a record under a scan policy without a key or a store: `clean` is false exactly when a
+ * store would be refused.
+ */
+export function scanRecordForSecrets(
+  record: unknown,
+  policy: ScanPolicy = DEFAULT_SCAN_POLICY,
+): ScanResult {
+  return toScanResult(applyScanPolicy(record, policy));
+}
+
+/**
  * Checks text under a scan policy: `clean` is false exactly when storing it would be refused.
  */
 export function scanTextWithPolicy(
   text: string,
   policy: ScanPolicy = DEFAULT_SCAN_POLICY,
 ): ScanResult {
-  const r = applyScanPolicyToText(text, policy);
-  return {
-    clean: r.findings.length === 0,
-    findings: r.findings,
-    redacted: r.redactions.length,
-    allowed: r.allowed.length,
-  };
+  return toScanResult(applyScanPolicyToText(text, policy));
 }

@@ -17,11 +17,10 @@
 import { open as openEnvelope, readHeader, seal } from "../../crypto/envelope.ts";
 import { sha256Hex } from "../../crypto/hex.ts";
 import { LumeraError } from "../../errors.ts";
-import { canonicalJson } from "../../record/schema.ts";
-import { parsePointer, toPointer } from "../../store/pointer.ts";
+import { parsePointer } from "../../store/pointer.ts";
 import { MAX_BLOB_BYTES } from "../../store/fs_blob_store.ts";
 import type { LocalMemoryService } from "../memory_service.ts";
-import { sessionKey } from "../memory_service.ts";
+import { adoptBlob } from "./adopt.ts";
 import type { ForgetInput } from "../types.ts";
 import { selectorOf } from "./forget.ts";
 
@@ -206,41 +205,16 @@ export async function importArchive(
       }
       const hadBlob = await service.blobs.has(id);
       await service.blobs.put(bytes);
-      let payload;
+      let outcome;
       try {
-        payload = await service.openPayload(id);
+        outcome = await adoptBlob(service, id);
       } catch (err) {
         if (!hadBlob) await service.blobs.delete(id);
         throw err;
       }
-      const index = service.index;
-      if (
-        index.isTombstoned("content", payload.content_id) ||
-        index.isTombstoned(
-          "session",
-          sessionKey(payload.record.tool_name, payload.record.session_id),
-        )
-      ) {
-        await service.blobs.delete(id);
-        result.forgotten++;
-        continue;
-      }
-      const outcome = index.insert({
-        pointer: toPointer(id),
-        contentId: payload.content_id,
-        record: payload.record,
-        storedMs: new Date(payload.stored_at).getTime() || Date.now(),
-        storedBytes: bytes.byteLength,
-        recordBytes: new TextEncoder().encode(canonicalJson(payload.record)).byteLength,
-        keyId: payload.keyIdHex,
-        expiresMs: payload.expires_at === undefined
-          ? undefined
-          : new Date(payload.expires_at).getTime(),
-      });
-      if (outcome.duplicate) {
-        await service.blobs.delete(id);
-        result.already++;
-      } else result.imported++;
+      if (outcome === "adopted") result.imported++;
+      else if (outcome === "forgotten") result.forgotten++;
+      else result.already++;
     }
     const extra = await f.read(new Uint8Array(1));
     if (extra !== null) {

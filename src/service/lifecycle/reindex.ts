@@ -7,11 +7,9 @@
  * @module
  */
 
-import { readHeader } from "../../crypto/envelope.ts";
-import { canonicalJson } from "../../record/schema.ts";
 import { parsePointer, toPointer } from "../../store/pointer.ts";
 import type { LocalMemoryService } from "../memory_service.ts";
-import { sessionKey } from "../memory_service.ts";
+import { adoptBlob } from "./adopt.ts";
 
 /** What a reindex did. */
 export interface ReindexResult {
@@ -54,35 +52,8 @@ export async function reindexFromBlobs(
   for (const id of ids) {
     const pointer = toPointer(id);
     try {
-      const envelope = await service.blobs.get(id);
-      const { keyIdHex } = readHeader(envelope, `blob ${pointer}`);
-      const payload = await service.openPayload(id);
-      const forgotten = index.isTombstoned("content", payload.content_id) ||
-        index.isTombstoned(
-          "session",
-          sessionKey(payload.record.tool_name, payload.record.session_id),
-        );
-      if (forgotten) {
-        await service.blobs.delete(id);
-        result.removed++;
-      } else {
-        const outcome = index.insert({
-          pointer,
-          contentId: payload.content_id,
-          record: payload.record,
-          storedMs: new Date(payload.stored_at).getTime() || Date.now(),
-          storedBytes: envelope.byteLength,
-          recordBytes: new TextEncoder().encode(canonicalJson(payload.record)).byteLength,
-          keyId: keyIdHex,
-          expiresMs: payload.expires_at === undefined
-            ? undefined
-            : new Date(payload.expires_at).getTime(),
-        });
-        if (outcome.duplicate) {
-          await service.blobs.delete(id);
-          result.removed++;
-        } else result.adopted++;
-      }
+      if ((await adoptBlob(service, id)) === "adopted") result.adopted++;
+      else result.removed++;
     } catch (err) {
       result.unreadable.push({
         pointer,

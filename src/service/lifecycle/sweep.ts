@@ -11,7 +11,6 @@ import { contentId } from "../../crypto/content_id.ts";
 import type { BlobId } from "../../store/pointer.ts";
 import { toPointer } from "../../store/pointer.ts";
 import type { LocalMemoryService } from "../memory_service.ts";
-import { sessionKey } from "../memory_service.ts";
 
 /** What a sweep did. */
 export interface SweepResult {
@@ -39,11 +38,11 @@ export async function sweepOrphans(service: LocalMemoryService): Promise<SweepRe
       continue;
     }
     const index = service.index;
-    const forgotten = index.isTombstoned("content", payload.content_id) ||
-      index.isTombstoned(
-        "session",
-        sessionKey(payload.record.tool_name, payload.record.session_id),
-      );
+    const forgotten = index.isForgotten(
+      payload.content_id,
+      payload.record.tool_name,
+      payload.record.session_id,
+    );
     const currentId = await contentId(service.keys.current, payload.record);
     const superseded = index.pointerForContent(payload.content_id) !== undefined ||
       index.pointerForContent(currentId) !== undefined;
