@@ -24,6 +24,8 @@ export type ErrorCode =
   | "SOURCE_FAILED"
   | "PERMISSION"
   | "FORGOTTEN"
+  | "REMOTE_UNAVAILABLE"
+  | "REMOTE_REJECTED"
   | "INTERNAL";
 
 /** Process exit codes, one per family of failure (documented in the README). */
@@ -35,6 +37,7 @@ export const ExitCode = {
   key: 4,
   notFound: 5,
   integrity: 6,
+  remote: 7,
 } as const;
 
 /** The exit code for each error code. */
@@ -53,6 +56,8 @@ export const EXIT_CODE_FOR: Readonly<Record<ErrorCode, number>> = {
   SOURCE_FAILED: ExitCode.internal,
   PERMISSION: ExitCode.usage,
   FORGOTTEN: ExitCode.usage,
+  REMOTE_UNAVAILABLE: ExitCode.remote,
+  REMOTE_REJECTED: ExitCode.remote,
   INTERNAL: ExitCode.internal,
 };
 

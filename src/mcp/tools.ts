@@ -128,6 +128,8 @@ export const ERROR_CODES = [
   "SOURCE_FAILED",
   "PERMISSION",
   "FORGOTTEN",
+  "REMOTE_UNAVAILABLE",
+  "REMOTE_REJECTED",
   "INTERNAL",
 ] as const satisfies readonly ErrorCode[];
 
