@@ -101,3 +101,17 @@ export interface CascadeRemote {
   /** Downloads an action's bytes and checks them against its on-chain BLAKE3 `data_hash`. */
   download(actionId: string): Promise<Uint8Array>;
 }
+
+/** How to reach one Lumera network and which account pays. */
+export interface CascadeConnection {
+  /** Chain id, e.g. `lumera-mainnet-1` or `lumera-testnet-2`. */
+  chainId: string;
+  /** Chain REST (LCD) base URL, without a trailing slash. */
+  lcdUrl: string;
+  /** SuperNode API base URL, without a trailing slash. */
+  snapiUrl: string;
+  /** Minimum gas price in ulume per gas unit, as a decimal string (e.g. `"0.025"`). */
+  gasPrice: string;
+  /** The BIP-39 mnemonic of the paying account. Never logged, printed or stored in the index. */
+  mnemonic: string;
+}
