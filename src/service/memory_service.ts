@@ -572,7 +572,14 @@ export class LocalMemoryService implements MemoryService {
         });
       }
     }
-    return { checked: rows.length, read_data: readData, problems, ok: problems.length === 0 };
+    const leftovers = await this.#blobs.countLeftovers();
+    return {
+      checked: rows.length,
+      read_data: readData,
+      problems,
+      leftovers,
+      ok: problems.length === 0,
+    };
   }
 
   /** Closes the index. */

@@ -272,6 +272,11 @@ export interface VerifyResult {
   read_data: number;
   /** Problems found; empty when the store is healthy. */
   problems: VerifyProblem[];
+  /**
+   * Temporary files left by interrupted stores (not a problem: nothing points at them; `reindex`
+   * removes those older than a minute).
+   */
+  leftovers: number;
   /** True when `problems` is empty. */
   ok: boolean;
 }

@@ -19,4 +19,11 @@ export interface BlobStore {
   list(): AsyncIterable<BlobId>;
   /** Removes a blob durably; removing a missing blob is success. */
   delete(id: BlobId): Promise<void>;
+  /** Counts temporary files left by writes that were interrupted (a crash mid-`put`). */
+  countLeftovers(): Promise<number>;
+  /**
+   * Removes temporary files left by interrupted writes that are older than `olderThanMs` (younger
+   * ones may belong to a write still under way in another process).
+   */
+  sweepLeftovers(olderThanMs: number): Promise<{ removed: number; kept: number }>;
 }

@@ -31,6 +31,9 @@ async function syncPath(path: string): Promise<void> {
   }
 }
 
+/** Names of the temporary files `put` writes before renaming them into place. */
+const TEMP_NAME = /^\.tmp-[0-9a-f-]{36}$/;
+
 /** A {@link BlobStore} on the local file system. */
 export class FsBlobStore implements BlobStore {
   /** Directory holding the blob fan-out folders. */
@@ -150,6 +153,58 @@ export class FsBlobStore implements BlobStore {
       throw err;
     }
     await syncPath(`${this.root}/${id.slice(0, 2)}`);
+  }
+
+  /** Temporary files (`.tmp-<uuid>`) in the fan-out folders, with their modification times. */
+  async #leftovers(): Promise<{ path: string; mtimeMs: number }[]> {
+    const found: { path: string; mtimeMs: number }[] = [];
+    let fanout: Deno.DirEntry[];
+    try {
+      await this.#checkDir(this.root, false);
+      fanout = await Array.fromAsync(Deno.readDir(this.root));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return found;
+      throw err;
+    }
+    for (const d of fanout) {
+      if (!d.isDirectory || d.isSymlink || !/^[0-9a-f]{2}$/.test(d.name)) continue;
+      for await (const e of Deno.readDir(`${this.root}/${d.name}`)) {
+        if (!e.isFile || !TEMP_NAME.test(e.name)) continue;
+        const path = `${this.root}/${d.name}/${e.name}`;
+        try {
+          const info = await Deno.lstat(path);
+          found.push({ path, mtimeMs: info.mtime?.getTime() ?? 0 });
+        } catch (err) {
+          if (!(err instanceof Deno.errors.NotFound)) throw err; // renamed meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Counts temporary files left by interrupted writes. */
+  async countLeftovers(): Promise<number> {
+    return (await this.#leftovers()).length;
+  }
+
+  /** Removes temporary files older than `olderThanMs`; younger ones may be writes under way. */
+  async sweepLeftovers(olderThanMs: number): Promise<{ removed: number; kept: number }> {
+    const now = Date.now();
+    let removed = 0;
+    let kept = 0;
+    for (const f of await this.#leftovers()) {
+      if (now - f.mtimeMs < olderThanMs) {
+        kept++;
+        continue;
+      }
+      try {
+        await Deno.remove(f.path);
+        removed++;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      }
+    }
+    return { removed, kept };
   }
 
   /** Lists blob ids; skips temporary files and anything not named by a valid id. */

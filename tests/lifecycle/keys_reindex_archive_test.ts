@@ -92,7 +92,14 @@ Deno.test("reindex drops rows whose blob is gone and reports unreadable blobs", 
       const bytes = await Deno.readFile(path(b));
       bytes[bytes.length - 1] ^= 1; // … and a corrupt one
       await Deno.writeFile(path(b), bytes);
+      const leftover = `${home}/blobs/${a.slice(10, 12)}/.tmp-${crypto.randomUUID()}`;
+      await Deno.writeFile(leftover, new Uint8Array(64)); // an interrupted store …
+      const longAgo = new Date(Date.now() - 3_600_000);
+      await Deno.utime(leftover, longAgo, longAgo);
+      assert.equal((await s.verify()).leftovers, 1, "verify reports it");
       const r = await reindexFromBlobs(s);
+      assert.deepEqual([r.leftovers_removed, r.leftovers_kept], [1, 0], "… reindex removes it");
+      assert.equal((await s.verify()).leftovers, 0);
       assert.deepEqual(r.dropped, [a]);
       assert.equal(r.unreadable.length, 1);
       assert.equal(r.unreadable[0].pointer, b);

@@ -155,7 +155,7 @@ class FakeMemoryService implements MemoryService {
   }
 
   verify(): Promise<VerifyResult> {
-    return Promise.resolve({ checked: 0, read_data: 0, problems: [], ok: true });
+    return Promise.resolve({ checked: 0, read_data: 0, problems: [], leftovers: 0, ok: true });
   }
 
   stats(): StatsResult {

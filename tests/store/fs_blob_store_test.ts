@@ -67,3 +67,24 @@ Deno.test("a missing blob is NOT_FOUND; list skips junk", () =>
     await Deno.writeTextFile(`${root}/zz/${"c".repeat(64)}`, "x");
     assert.deepEqual(await Array.fromAsync(s.list()), [id]);
   }));
+
+Deno.test("leftover temp files of interrupted puts are counted and only old ones swept", () =>
+  withStore(async (s, root) => {
+    const id = await s.put(new TextEncoder().encode("kept blob"));
+    const dir = `${root}/${id.slice(0, 2)}`;
+    const old = `${dir}/.tmp-${crypto.randomUUID()}`;
+    const recent = `${dir}/.tmp-${crypto.randomUUID()}`;
+    await Deno.writeFile(old, new Uint8Array(10));
+    await Deno.writeFile(recent, new Uint8Array(10));
+    await Deno.writeFile(`${dir}/.tmp-not-ours`, new Uint8Array(1));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await Deno.utime(old, hourAgo, hourAgo);
+    assert.equal(await s.countLeftovers(), 2);
+    assert.deepEqual(await s.sweepLeftovers(60_000), { removed: 1, kept: 1 });
+    assert.equal(await s.countLeftovers(), 1);
+    await assert.rejects(Deno.lstat(old), Deno.errors.NotFound);
+    await Deno.lstat(recent);
+    await Deno.lstat(`${dir}/.tmp-not-ours`); // not a name put writes: left alone
+    assert.deepEqual(await Array.fromAsync(s.list()), [id]);
+    assert.deepEqual(await s.sweepLeftovers(0), { removed: 1, kept: 0 });
+  }));

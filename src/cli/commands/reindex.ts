@@ -52,6 +52,13 @@ export async function reindexCommand(ctx: CliContext): Promise<number> {
     writeLines([
       `Checked ${r.rows} index rows: dropped ${r.dropped.length} whose blob is missing.`,
       `Adopted ${r.adopted} blobs; removed ${r.removed} forgotten or duplicate copies.`,
+      ...(r.leftovers_removed + r.leftovers_kept > 0
+        ? [
+          `Removed ${r.leftovers_removed} temporary file(s) of interrupted stores${
+            r.leftovers_kept > 0 ? `; kept ${r.leftovers_kept} younger than a minute` : ""
+          }.`,
+        ]
+        : []),
       ...(movedTo ? [`The old index was moved to ${movedTo} (tombstones in it are lost).`] : []),
       ...r.unreadable.map((u) => `  unreadable ${u.pointer}: ${u.reason}`),
     ]);

@@ -28,6 +28,11 @@ export async function verifyCommand(
         r.read_data > 0 || readData ? `, decrypted ${r.read_data}` : ""
       }: ${r.ok ? "all intact." : `${r.problems.length} problem(s):`}`,
       ...r.problems.map((p) => `  ${p.kind.padEnd(13)} ${p.pointer}  ${p.message}`),
+      ...(r.leftovers > 0
+        ? [
+          `${r.leftovers} temporary file(s) left by interrupted stores (harmless; \`lumera-memory reindex\` removes them).`,
+        ]
+        : []),
     ]);
   }
   return r.ok ? ExitCode.ok : ExitCode.integrity;

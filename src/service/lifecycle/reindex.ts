@@ -23,7 +23,14 @@ export interface ReindexResult {
   removed: number;
   /** Blobs that could not be opened (wrong key, corrupt): pointers with the reason. */
   unreadable: { pointer: string; reason: string }[];
+  /** Temporary files of interrupted stores removed (older than {@link LEFTOVER_AGE_MS}). */
+  leftovers_removed: number;
+  /** Temporary files kept because they are recent (a store may still be writing them). */
+  leftovers_kept: number;
 }
+
+/** Temporary files younger than this may belong to a store under way and are kept. */
+export const LEFTOVER_AGE_MS = 60_000;
 
 /** Rebuilds the index from the blobs. `onProgress(done, total)` counts blobs examined. */
 export async function reindexFromBlobs(
@@ -38,6 +45,8 @@ export async function reindexFromBlobs(
     adopted: 0,
     removed: 0,
     unreadable: [],
+    leftovers_removed: 0,
+    leftovers_kept: 0,
   };
   for (const row of rows) {
     if (!(await service.blobs.has(parsePointer(row.pointer)))) {
@@ -62,5 +71,8 @@ export async function reindexFromBlobs(
     }
     onProgress(++done, ids.length);
   }
+  const swept = await service.blobs.sweepLeftovers(LEFTOVER_AGE_MS);
+  result.leftovers_removed = swept.removed;
+  result.leftovers_kept = swept.kept;
   return result;
 }
