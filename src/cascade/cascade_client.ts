@@ -6,10 +6,12 @@
  * @module
  */
 
+import { sha256 } from "@noble/hashes/sha2.js";
+import { hex } from "@scure/base";
 import { LumeraError } from "../errors.ts";
 import { ChainRest, MAX_OBJECT_BYTES } from "./chain.ts";
 import { actionFeeFor, gasFeeFor, gasLimitFor, kilobytesOf } from "./fees.ts";
-import { DEFAULT_RETRY, jsonObject, request, type RetryPolicy } from "./http.ts";
+import { DEFAULT_RETRY, jsonObject, request, type RetryPolicy, transferTimeoutMs } from "./http.ts";
 import { buildSignatures, dataHashOf, deriveIds, indexJson } from "./ids.ts";
 import type {
   ActionInfo,
@@ -271,8 +273,17 @@ export class CascadeClient implements CascadeRemote {
           details: { needUlume: (price + fee).toString(), haveUlume: balance.toString() },
         });
       }
+      const localHash = hex.encode(sha256(tx)).toUpperCase();
       const sent = await this.#chain.broadcast(tx);
-      if (sent.code === 32 && attempt === 0) continue; // account sequence mismatch: re-sign once
+      // 19: already in the mempool (a retried broadcast whose first answer was lost).
+      if (sent.code === 19) sent.code = 0;
+      if (sent.code === 32 && attempt === 0) {
+        // Sequence mismatch: either another tx of this account got in first (re-sign once), or
+        // this very tx was included by a broadcast whose answer was lost (never pay twice).
+        if (await this.#chain.txKnown(localHash)) sent.code = 0;
+        else continue;
+      }
+      sent.txHash = localHash;
       if (sent.code !== 0) {
         throw new LumeraError(
           "REMOTE_REJECTED",
@@ -326,6 +337,7 @@ export class CascadeClient implements CascadeRemote {
         maxBytes: MAX_SNAPI_JSON,
         retry404: true, // the SN-API has not indexed the action yet
         totalMs: this.#opts.indexTimeoutMs,
+        timeoutMs: transferTimeoutMs(this.#policy, bytes.length),
       },
       this.#policy,
     );
@@ -398,6 +410,7 @@ export class CascadeClient implements CascadeRemote {
         what: `download of action ${actionId}`,
         url: `${this.#snapi}/api/v1/downloads/cascade/${task}/file`,
         maxBytes: cap,
+        timeoutMs: transferTimeoutMs(this.#policy, cap),
       },
       this.#policy,
     );

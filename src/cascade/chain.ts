@@ -311,6 +311,17 @@ export class ChainRest {
     };
   }
 
+  /** Whether the chain already has transaction `txHash` (one lookup, no waiting). */
+  async txKnown(txHash: string): Promise<boolean> {
+    try {
+      await this.#get(`transaction ${txHash}`, `/cosmos/tx/v1beta1/txs/${txHash}`);
+      return true;
+    } catch (e) {
+      if (e instanceof LumeraError && e.code === "NOT_FOUND") return false;
+      throw e;
+    }
+  }
+
   /** Waits until `txHash` is included; returns its code, log and `action_registered` id. */
   async waitForTx(
     txHash: string,

@@ -45,6 +45,8 @@ export interface HttpCall {
   retry404?: boolean;
   /** Override of the policy's total budget. */
   totalMs?: number;
+  /** Override of the policy's per-request timeout (large uploads and downloads). */
+  timeoutMs?: number;
   /**
    * The endpoint is a Cosmos gRPC gateway: an error body `{"code":n,"message":…}` with a gRPC code
    * other than unavailable / deadline exceeded / resource exhausted is the chain refusing the
@@ -120,7 +122,7 @@ async function attempt(call: HttpCall, policy: RetryPolicy): Promise<HttpResult>
       method: call.method ?? (body ? "POST" : "GET"),
       headers,
       body,
-      signal: AbortSignal.timeout(policy.requestTimeoutMs),
+      signal: AbortSignal.timeout(call.timeoutMs ?? policy.requestTimeoutMs),
       redirect: "follow",
     });
   } catch (e) {
@@ -191,6 +193,14 @@ export function grpcRejection(body: Uint8Array, what: string): LumeraError | und
     hint: /insufficient funds/i.test(msg) ? "fund the Lumera account, then retry" : undefined,
     details: { grpcCode: parsed.code },
   });
+}
+
+/**
+ * A per-request timeout for moving `bytes` bytes: the policy's timeout plus the time at a
+ * pessimistic 64 KiB/s.
+ */
+export function transferTimeoutMs(policy: RetryPolicy, bytes: number): number {
+  return policy.requestTimeoutMs + Math.ceil(bytes / 65_536) * 1_000;
 }
 
 /** Performs `call` with retries per `policy`. */

@@ -134,6 +134,16 @@ Deno.test("cascade: 404 until indexed, not-yet-included txs and transient 5xx ar
   });
 });
 
+Deno.test("cascade: a broadcast whose answer was lost is not paid twice", async () => {
+  await withStandIn({ loseBroadcastAnswers: 1 }, async (s, remote) => {
+    const before = await remote.balance();
+    const reg = await remote.register(payload(3_000, 11), "once.bin");
+    assert.deepEqual(s.actionIds(), [reg.actionId]);
+    assert.equal(await remote.balance(), before - reg.priceUlume - reg.gasFeeUlume);
+    assert.equal(s.hits.broadcast, 2);
+  });
+});
+
 Deno.test("cascade: retries are bounded: a dead route ends in REMOTE_UNAVAILABLE", async () => {
   await withStandIn({ fail5xx: { params: 1_000_000 } }, async (_s, remote) => {
     const t0 = Date.now();

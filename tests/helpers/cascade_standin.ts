@@ -21,7 +21,7 @@
  * signature over `action_id` by the creator; status; file.
  *
  * Knobs (mutable on the returned object): 404s before an action is indexed, tx lookups that 404
- * before inclusion, injected transient 5xx per route, status body style (json | array | sse),
+ * before inclusion, injected transient 5xx per route, broadcasts whose answer is lost, status body style (json | array | sse),
  * delay to DONE, tampered download bytes. The test account's mnemonic is generated at runtime.
  *
  * @module
@@ -70,6 +70,8 @@ export interface StandInKnobs {
   tamperDownload: boolean;
   /** Minimum gas price in ulume per gas. */
   minGasPrice: number;
+  /** Broadcasts to accept and then answer with a 503 (the answer is lost, the tx is not). */
+  loseBroadcastAnswers: number;
 }
 
 /** Options of {@link startCascadeStandIn}. */
@@ -196,6 +198,7 @@ export function startCascadeStandIn(options: StandInOptions = {}): Promise<Casca
     doneDelayMs: options.doneDelayMs ?? 0,
     tamperDownload: options.tamperDownload ?? false,
     minGasPrice: options.minGasPrice ?? 0.025,
+    loseBroadcastAnswers: options.loseBroadcastAnswers ?? 0,
   };
   const params = {
     base: options.baseActionFeeUlume ?? 10_000n,
@@ -571,6 +574,10 @@ export function startCascadeStandIn(options: StandInOptions = {}): Promise<Casca
         }
       }
       txs.set(hash, record);
+      if (knobs.loseBroadcastAnswers > 0) {
+        knobs.loseBroadcastAnswers--;
+        return json({ error: "gateway timeout after accepting the tx" }, 504);
+      }
       return json({ tx_response: { txhash: hash, code: 0, raw_log: "", height: "0" } });
     }
     if ((m = /^\/cosmos\/tx\/v1beta1\/txs\/([0-9A-Fa-f]{64})$/.exec(p))) {
