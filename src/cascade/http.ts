@@ -71,6 +71,17 @@ export function excerpt(body: Uint8Array, max = 300): string {
   return text.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, max);
 }
 
+/** How long an open SSE stream is read after its first complete event (idle / total), in ms. */
+export const SSE_SNAPSHOT = { idleMs: 750, windowMs: 3_000 };
+
+const EVENT_END = /\n\r?\n/;
+
+/**
+ * Reads a body up to `maxBytes`. A `text/event-stream` body that stays open (a live status feed)
+ * is read as a snapshot: until it ends, or no `data:` event came for `SSE_SNAPSHOT.idleMs`
+ * (keep-alive comments do not count), or `SSE_SNAPSHOT.windowMs` have passed since its first
+ * complete event.
+ */
 async function readCapped(res: Response, maxBytes: number, what: string): Promise<Uint8Array> {
   const declared = Number(res.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -78,12 +89,33 @@ async function readCapped(res: Response, maxBytes: number, what: string): Promis
     throw new LumeraError("REMOTE_UNAVAILABLE", `${what}: response larger than ${maxBytes} bytes`);
   }
   if (!res.body) return new Uint8Array(0);
+  const sse = (res.headers.get("content-type") ?? "").toLowerCase().includes("text/event-stream");
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let text = "";
+  let firstEventAt = 0;
+  let lastDataAt = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    let next: ReadableStreamReadResult<Uint8Array> | "idle";
+    if (sse && firstEventAt > 0) {
+      const left = Math.min(
+        lastDataAt + SSE_SNAPSHOT.idleMs,
+        firstEventAt + SSE_SNAPSHOT.windowMs,
+      ) - Date.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      next = await Promise.race([
+        reader.read(),
+        new Promise<"idle">((r) => timer = setTimeout(() => r("idle"), Math.max(0, left))),
+      ]);
+      clearTimeout(timer);
+    } else next = await reader.read();
+    if (next === "idle") {
+      await reader.cancel().catch(() => {});
+      break;
+    }
+    if (next.done) break;
+    const value = next.value;
     total += value.length;
     if (total > maxBytes) {
       await reader.cancel();
@@ -93,6 +125,17 @@ async function readCapped(res: Response, maxBytes: number, what: string): Promis
       );
     }
     chunks.push(value);
+    if (sse) {
+      const piece = new TextDecoder().decode(value);
+      if (piece.includes("data:")) lastDataAt = Date.now();
+      if (firstEventAt === 0) {
+        text += piece;
+        if (text.includes("data:") && EVENT_END.test(text.slice(text.indexOf("data:")))) {
+          firstEventAt = Date.now();
+          lastDataAt = firstEventAt;
+        }
+      }
+    }
   }
   const out = new Uint8Array(total);
   let at = 0;

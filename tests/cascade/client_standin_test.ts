@@ -152,7 +152,7 @@ Deno.test("cascade: retries are bounded: a dead route ends in REMOTE_UNAVAILABLE
   });
 });
 
-for (const style of ["array", "sse"] as const) {
+for (const style of ["array", "sse", "sse-open"] as const) {
   Deno.test(`cascade: ${style} status bodies`, async () => {
     await withStandIn({ statusStyle: style, doneDelayMs: 20 }, async (s, remote) => {
       await roundTrip(s, remote, payload(1_500, 4));

@@ -51,8 +51,8 @@ import {
   walletFromMnemonic,
 } from "../../src/cascade/wallet.ts";
 
-/** Status body styles of the SN-API. */
-export type StatusStyle = "json" | "array" | "sse";
+/** Status body styles of the SN-API (`sse-open`: an SSE stream that stays open, with keep-alives). */
+export type StatusStyle = "json" | "array" | "sse" | "sse-open";
 
 /** Mutable behaviour of the stand-in. */
 export interface StandInKnobs {
@@ -605,6 +605,23 @@ export function startCascadeStandIn(options: StandInOptions = {}): Promise<Casca
   const statusBody = (events: string[]): Response => {
     const objs = events.map((e) => ({ status: e, message: e }));
     if (knobs.statusStyle === "array") return json(objs);
+    if (knobs.statusStyle === "sse-open") {
+      // A live feed: the events so far, then keep-alive comments, never closed by the server.
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const enc = new TextEncoder();
+          controller.enqueue(
+            enc.encode(objs.map((o) => `data: ${JSON.stringify(o)}\n\n`).join("")),
+          );
+          timer = setInterval(() => controller.enqueue(enc.encode(": keep-alive\n\n")), 100);
+        },
+        cancel() {
+          clearInterval(timer);
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    }
     if (knobs.statusStyle === "sse") {
       return new Response(objs.map((o) => `data: ${JSON.stringify(o)}\n\n`).join(""), {
         headers: { "content-type": "text/event-stream" },
