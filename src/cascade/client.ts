@@ -23,3 +23,12 @@ export async function createCascadeRemote(
   const { CascadeClient } = await import("./cascade_client.ts");
   return new CascadeClient(connection, options);
 }
+
+/**
+ * The Cascade `data_hash` of `bytes` (base64 of BLAKE3-256), loading the hashing code lazily:
+ * what `register` records on chain and what `findByDataHash` looks up after a crash.
+ */
+export async function cascadeDataHash(bytes: Uint8Array): Promise<string> {
+  const { dataHashOf } = await import("./ids.ts");
+  return dataHashOf(bytes);
+}

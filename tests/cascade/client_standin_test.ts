@@ -3,7 +3,7 @@
 // signatures).
 
 import assert from "node:assert/strict";
-import { createCascadeRemote } from "../../src/cascade/client.ts";
+import { cascadeDataHash, createCascadeRemote } from "../../src/cascade/client.ts";
 import type { CascadeClientOptions } from "../../src/cascade/client.ts";
 import type { CascadeRemote } from "../../src/cascade/remote.ts";
 import { LumeraError } from "../../src/errors.ts";
@@ -215,7 +215,8 @@ Deno.test("cascade: findByDataHash, listOwnActions, action NOT_FOUND", async () 
     const b = payload(1_000, 9);
     const ra = await remote.register(a, "a.bin");
     const rb = await remote.register(b, "b.bin");
-    assert.equal((await remote.findByDataHash(dataHashOf(a)))?.actionId, ra.actionId);
+    assert.equal(await cascadeDataHash(a), ra.dataHash);
+    assert.equal((await remote.findByDataHash(await cascadeDataHash(a)))?.actionId, ra.actionId);
     assert.equal((await remote.findByDataHash(dataHashOf(b)))?.actionId, rb.actionId);
     assert.equal(await remote.findByDataHash(dataHashOf(payload(10, 10))), undefined);
     const own = await remote.listOwnActions();
