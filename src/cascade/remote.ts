@@ -114,4 +114,10 @@ export interface CascadeConnection {
   gasPrice: string;
   /** The BIP-39 mnemonic of the paying account. Never logged, printed or stored in the index. */
   mnemonic: string;
+  /**
+   * The account key type (optional, default `secp256k1`): `secp256k1` derives the Cosmos key
+   * (coin type 118, `m/44'/118'/0'/0/0`); `eth_secp256k1` derives an EVM-style key (coin type 60,
+   * Keccak addresses and signatures), for accounts created or migrated after Lumera's EVM upgrade.
+   */
+  keyType?: "secp256k1" | "eth_secp256k1";
 }
