@@ -562,6 +562,7 @@ export class RemoteIndex {
       priceUlume: string;
       bytes?: number;
       manifestSeq?: number;
+      manifestDigest?: string;
     },
     nowMs: number,
   ): number {
@@ -575,14 +576,23 @@ export class RemoteIndex {
     if (byName !== undefined) {
       this.#db.prepare(
         `UPDATE remote_uploads SET state = 'finalized', action_id = ?, data_hash = ?,
-           price_ulume = coalesce(price_ulume, ?), finalized_ms = ?, updated_ms = ? WHERE id = ?`,
-      ).run(input.actionId, input.dataHash, input.priceUlume, nowMs, nowMs, byName.id);
+           price_ulume = coalesce(price_ulume, ?), manifest_digest = coalesce(?, manifest_digest),
+           finalized_ms = ?, updated_ms = ? WHERE id = ?`,
+      ).run(
+        input.actionId,
+        input.dataHash,
+        input.priceUlume,
+        input.manifestDigest ?? null,
+        nowMs,
+        nowMs,
+        byName.id,
+      );
       return byName.id;
     }
     const info = this.#db.prepare(
       `INSERT INTO remote_uploads (kind, file_name, state, bytes, action_id, data_hash, price_ulume,
-         manifest_seq, created_ms, updated_ms, finalized_ms)
-       VALUES (?, ?, 'finalized', ?, ?, ?, ?, ?, ?, ?, ?)`,
+         manifest_seq, manifest_digest, created_ms, updated_ms, finalized_ms)
+       VALUES (?, ?, 'finalized', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       input.kind,
       input.fileName,
@@ -591,6 +601,7 @@ export class RemoteIndex {
       input.dataHash,
       input.priceUlume,
       input.manifestSeq ?? null,
+      input.manifestDigest ?? null,
       nowMs,
       nowMs,
       nowMs,
