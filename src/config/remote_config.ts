@@ -6,7 +6,8 @@
  *   "remote": {
  *     "backend": "cascade",
  *     "network": "testnet",
- *     "batch": { "flush_bytes": 4194304, "flush_age": "10m", "max_segment_bytes": 67108864 },
+ *     "batch": { "flush_bytes": 4194304, "flush_age": "10m", "max_segment_bytes": 67108864,
+ *                "manifest_interval": "1h" },
  *     "sync_interval": "5m"
  *   }
  * }
@@ -32,13 +33,19 @@ export interface BatchPolicy {
   flushAgeMs: number;
   /** Largest segment to build, in bytes (a bigger memory goes alone). */
   maxSegmentBytes: number;
+  /**
+   * Least time between two manifest uploads (ms); `sync --now` uploads one regardless. Each
+   * manifest is a paid upload of the whole index summary, so it is not sent after every flush.
+   */
+  manifestIntervalMs: number;
 }
 
-/** Default batching: 4 MiB or 10 minutes, segments up to 64 MiB. */
+/** Default batching: 4 MiB or 10 minutes, segments up to 64 MiB, a manifest at most hourly. */
 export const DEFAULT_BATCH_POLICY: BatchPolicy = {
   flushBytes: 4 * 1024 * 1024,
   flushAgeMs: 10 * 60 * 1000,
   maxSegmentBytes: 64 * 1024 * 1024,
+  manifestIntervalMs: 60 * 60 * 1000,
 };
 
 /** Cascade's largest object (1 GiB); no segment may be larger. */
@@ -90,7 +97,7 @@ const KNOWN_KEYS = [
   "batch",
   "sync_interval",
 ];
-const BATCH_KEYS = ["flush_bytes", "flush_age", "max_segment_bytes"];
+const BATCH_KEYS = ["flush_bytes", "flush_age", "max_segment_bytes", "manifest_interval"];
 
 function bad(what: string): LumeraError {
   return new LumeraError("USAGE", `remote: ${what}`);
@@ -187,6 +194,9 @@ export function parseRemoteConfig(value: unknown): RemoteConfig | undefined {
       batch.flushBytes = bytes(b.flush_bytes, "batch.flush_bytes", 1, batch.maxSegmentBytes);
     }
     if (b.flush_age !== undefined) batch.flushAgeMs = duration(b.flush_age, "batch.flush_age");
+    if (b.manifest_interval !== undefined) {
+      batch.manifestIntervalMs = duration(b.manifest_interval, "batch.manifest_interval");
+    }
   }
   if (batch.flushBytes > batch.maxSegmentBytes) {
     throw bad("batch.flush_bytes must not exceed batch.max_segment_bytes");

@@ -515,6 +515,15 @@ export class RemoteIndex {
     return row.s ?? 0;
   }
 
+  /** When the newest manifest (finalized or on its way) was built, if any. */
+  lastManifestMs(): number | undefined {
+    const row = this.#db.prepare(
+      `SELECT max(created_ms) AS t FROM remote_uploads WHERE kind = 'manifest'
+       AND state NOT IN ('rejected', 'abandoned')`,
+    ).get() as { t: number | null };
+    return row.t ?? undefined;
+  }
+
   /** The digest of the newest manifest that is finalized or still on its way. */
   currentManifestDigest(): string | undefined {
     const row = this.#db.prepare(

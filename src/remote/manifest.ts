@@ -34,7 +34,7 @@ export const MANIFEST_MAGIC = new TextEncoder().encode("LMMF");
 /** Manifest format version. */
 export const MANIFEST_VERSION = 1;
 /** Searchable text kept per memory in the manifest, in characters. */
-export const MANIFEST_TEXT_CHARS = 2048;
+export const MANIFEST_TEXT_CHARS = 1024;
 /** Largest manifest plaintext this build opens (512 MiB). */
 export const MAX_MANIFEST_PLAIN_BYTES = 512 * 1024 * 1024;
 const HEADER = 12;

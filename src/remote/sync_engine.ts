@@ -210,7 +210,9 @@ export class SyncEngine {
     const deadline = this.#clock() + (options.waitMs ?? 0);
     while (true) {
       await this.#processDue(report);
-      if (this.#index.activeCount("segment") === 0) await this.#maybeManifest(report);
+      if (this.#index.activeCount("segment") === 0) {
+        await this.#maybeManifest(report, options.now === true);
+      }
       await this.#processDue(report);
       const next = this.#index.nextDueMs();
       if (next === undefined) break;
@@ -298,9 +300,18 @@ export class SyncEngine {
     }
   }
 
-  /** Builds a manifest upload when the finalized set or the tombstones changed. */
-  async #maybeManifest(report: SyncReport): Promise<void> {
+  /**
+   * Builds a manifest upload when the finalized set or the tombstones changed, at most once per
+   * `manifestIntervalMs` unless forced (`sync --now`).
+   */
+  async #maybeManifest(report: SyncReport, force: boolean): Promise<void> {
     if (this.#index.activeCount("manifest") > 0) return;
+    const last = this.#index.lastManifestMs();
+    if (
+      !force && last !== undefined && this.#clock() - last < this.#policy.manifestIntervalMs
+    ) {
+      return;
+    }
     const { content, digest } = await collectManifest(this.#index);
     if (content.memories.length === 0 && content.tombstones.length === 0) return;
     if (this.#index.currentManifestDigest() === digest) return;

@@ -38,11 +38,21 @@ Deno.test("remote config: presets fill endpoints; custom needs them; defaults fo
     lcd_url: "http://localhost:1317/",
     snapi_url: "https://sn.example.org",
     chain_id: "lumera-devnet-1",
-    batch: { flush_bytes: 1024, flush_age: "2h", max_segment_bytes: 1048576 },
+    batch: {
+      flush_bytes: 1024,
+      flush_age: "2h",
+      max_segment_bytes: 1048576,
+      manifest_interval: "6h",
+    },
     sync_interval: "30m",
   })!;
   assert.equal(c.lcdUrl, "http://localhost:1317");
-  assert.deepEqual(c.batch, { flushBytes: 1024, flushAgeMs: 7_200_000, maxSegmentBytes: 1048576 });
+  assert.deepEqual(c.batch, {
+    flushBytes: 1024,
+    flushAgeMs: 7_200_000,
+    maxSegmentBytes: 1048576,
+    manifestIntervalMs: 21_600_000,
+  });
   assert.equal(c.syncIntervalMs, 1_800_000);
 });
 

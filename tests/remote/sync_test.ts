@@ -277,3 +277,26 @@ Deno.test("forgetting a member before upload abandons its segment; the rest is q
     }
   });
 });
+
+Deno.test("a new manifest waits for the manifest interval unless --now", async () => {
+  await withHome(async (home, key) => {
+    const s = await openHome(home, key);
+    try {
+      await storeNotes(s, 3);
+      const remote = new MemoryCascadeRemote();
+      const clock = new TestClock();
+      const engine = engineFor(s, remote, clock, { flushAgeMs: 60_000 });
+      assert.equal((await engine.sync({ now: true, waitMs: 60_000 })).manifests_built, 1);
+      await storeNotes(s, 2, 200, 10);
+      clock.now += 2 * 60_000;
+      const r = await engine.sync({ waitMs: 60_000 });
+      assert.equal(r.segments_built, 1, "the age policy flushed the new memories");
+      assert.equal(r.manifests_built, 0, "but the manifest waits for the interval");
+      clock.now += 60 * 60_000;
+      assert.equal((await engine.sync({ waitMs: 60_000 })).manifests_built, 1);
+      assert.equal(s.stats().remote.manifest_seq, 2);
+    } finally {
+      s.close();
+    }
+  });
+});
