@@ -515,6 +515,12 @@ export class RemoteIndex {
     return row.s ?? 0;
   }
 
+  /** True when an upload with this action id is recorded here. */
+  hasAction(actionId: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM remote_uploads WHERE action_id = ?").get(actionId) !==
+      undefined;
+  }
+
   /** When the newest manifest (finalized or on its way) was built, if any. */
   lastManifestMs(): number | undefined {
     const row = this.#db.prepare(

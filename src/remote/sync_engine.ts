@@ -446,7 +446,11 @@ export class SyncEngine {
     const remote = await this.#getRemote();
     const chainName = chainNameOf(row.file_name);
     if (row.state === "registering") {
-      const found = (await remote.listOwnActions()).find((a) => a.fileName === chainName);
+      // The action with this upload's name that is not recorded here yet (every manifest of a
+      // key shares one name, so older manifests are told apart by their known action ids).
+      const found = (await remote.listOwnActions())
+        .filter((a) => a.fileName === chainName && !this.#index.hasAction(a.actionId))
+        .sort((a, b) => (BigInt(b.actionId) > BigInt(a.actionId) ? 1 : -1))[0];
       if (found !== undefined) {
         this.#set(row, {
           state: "registered",

@@ -82,7 +82,7 @@ export class MemoryCascadeRemote implements CascadeRemote {
   readonly #gas: bigint;
   readonly #pollsToComplete: number;
   readonly #fail = new Map<RemoteMethod, { n: number; code: ErrorCode }>();
-  readonly #crash = new Map<RemoteMethod, "before" | "after">();
+  readonly #crash = new Map<RemoteMethod, { when: "before" | "after"; skip: number }>();
   /** Calls per method. */
   readonly calls: Record<RemoteMethod, number> = {
     params: 0,
@@ -120,9 +120,12 @@ export class MemoryCascadeRemote implements CascadeRemote {
     this.#fail.set(method, { n, code });
   }
 
-  /** The next call of `method` hangs forever, before or after its effect (a crash there). */
-  crashAt(method: RemoteMethod, when: "before" | "after"): void {
-    this.#crash.set(method, when);
+  /**
+   * A later call of `method` (the next one, or the one after `skip` more) hangs forever, before or
+   * after its effect: a process that died there.
+   */
+  crashAt(method: RemoteMethod, when: "before" | "after", skip = 0): void {
+    this.#crash.set(method, { when, skip });
   }
 
   /** Sets the account balance (e.g. 0 to get REMOTE_REJECTED on register). */
@@ -154,9 +157,11 @@ export class MemoryCascadeRemote implements CascadeRemote {
       throw new LumeraError(f.code, `stand-in: injected ${f.code} in ${method}`);
     }
     const crash = this.#crash.get(method);
-    if (crash !== undefined) {
+    if (crash !== undefined && crash.skip > 0) {
+      crash.skip--;
+    } else if (crash !== undefined) {
       this.#crash.delete(method);
-      if (crash === "after") await effect();
+      if (crash.when === "after") await effect();
       const resolve = this.#resolveCrash;
       this.crashed = this.#newCrashPromise();
       resolve(method);

@@ -300,3 +300,29 @@ Deno.test("a new manifest waits for the manifest interval unless --now", async (
     }
   });
 });
+
+Deno.test("a sync that dies right after registering a second manifest does not mistake the first for it", async () => {
+  await withHome(async (home, key) => {
+    const s = await openHome(home, key);
+    try {
+      await storeNotes(s, 3);
+      const remote = new MemoryCascadeRemote();
+      const clock = new TestClock();
+      await engineFor(s, remote, clock).sync({ now: true, waitMs: 60_000 }); // segment + manifest 1
+      await storeNotes(s, 2, 200, 10);
+      remote.crashAt("register", "after", 1); // the new segment registers; manifest 2 "crashes"
+      void engineFor(s, remote, clock, {}, "dead").sync({ now: true, waitMs: 60_000 });
+      await remote.crashed;
+      clock.now += LEASE_MS + REGISTER_SETTLE_MS + 1;
+      const r = await engineFor(s, remote, clock, {}, "next").sync({ waitMs: 10 * 60_000 });
+      assert.equal(r.remaining.uploads, 0, JSON.stringify(r.errors));
+      assert.equal(remote.actions.length, 4, "two segments, two manifests, none paid twice");
+      const manifests = new RemoteIndex(s.index.db).uploads().filter((u) => u.kind === "manifest");
+      assert.deepEqual(manifests.map((m) => m.action_id).sort(), ["2", "4"]);
+      assert.ok(manifests.every((m) => m.state === "finalized"));
+      assert.equal(s.stats().remote.manifest_seq, 2);
+    } finally {
+      s.close();
+    }
+  });
+});
