@@ -209,8 +209,14 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
       positiveNumber("--lume-price"),
     )
     .option("--currency <code>", "currency of --lume-price", "USD")
+    .option(
+      "--memories <n>",
+      "the bytes are this many memories: compare one upload each with batched segments",
+      wholeNumber("--memories", 1, 1_000_000),
+    )
+    .option("--live", "ask the configured Lumera network for its fee parameters and gas")
     .addOption(json())
-    .action(act((o, cmd: Command) => estimateCommand(ctxOf(cmd), o)));
+    .action(act(async (o, cmd: Command) => await estimateCommand(ctxOf(cmd), o)));
 
   program.command("scan")
     .description(
