@@ -339,25 +339,31 @@ export class RemoteIndex {
   }
 
   /**
-   * Abandons every unleased segment not yet uploaded (`built`, `registering`, `registered`) that
-   * holds a memory forgotten since: its members go back to the queue. Returns the file names of
-   * the abandoned uploads (their outbox files can go).
+   * Abandons what can never be uploaded as it is: a segment whose builder died (still `building`,
+   * lease run out), and every unleased segment not yet uploaded (`built`, `registering`,
+   * `registered`) that holds a memory forgotten since. Their members go back to the queue.
+   * Returns the file names of the abandoned uploads (their outbox files can go).
    */
-  abandonForgotten(nowMs: number): string[] {
+  abandonStale(nowMs: number): string[] {
     return this.transaction(() => {
       const rows = this.#db.prepare(
-        `SELECT u.id, u.file_name FROM remote_uploads u
-         WHERE u.kind = 'segment' AND u.state IN ('built', 'registering', 'registered')
-           AND (u.lease_owner IS NULL OR u.lease_until_ms < ?)
-           AND EXISTS (SELECT 1 FROM remote_members r WHERE r.upload_id = u.id
-             AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.pointer = r.pointer))`,
-      ).all(nowMs) as { id: number; file_name: string }[];
+        `SELECT u.id, u.file_name, u.state FROM remote_uploads u
+         WHERE u.kind = 'segment' AND (u.lease_owner IS NULL OR u.lease_until_ms < ?) AND (
+           u.state = 'building' OR (u.state IN ('built', 'registering', 'registered')
+             AND EXISTS (SELECT 1 FROM remote_members r WHERE r.upload_id = u.id
+               AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.pointer = r.pointer))))`,
+      ).all(nowMs) as { id: number; file_name: string; state: string }[];
       for (const r of rows) {
         this.#db.prepare(
           `UPDATE remote_uploads SET state = 'abandoned', lease_owner = NULL, lease_until_ms = 0,
-             last_message = 'a member was forgotten before its bytes were uploaded',
-             updated_ms = ? WHERE id = ?`,
-        ).run(nowMs, r.id);
+             last_message = ?, updated_ms = ? WHERE id = ?`,
+        ).run(
+          r.state === "building"
+            ? "interrupted while building"
+            : "a member was forgotten before its bytes were uploaded",
+          nowMs,
+          r.id,
+        );
         this.#db.prepare("DELETE FROM remote_members WHERE upload_id = ?").run(r.id);
       }
       return rows.map((r) => r.file_name);

@@ -1,6 +1,6 @@
 /**
  * Background sync while `serve` runs: a timer runs one sync pass every interval (default 5 min,
- * `remote.sync_interval`). It never blocks a tool call (a pass only awaits I/O; its SQLite
+ * `remote.sync_interval`; every 15 s while uploads are in flight, to see them finalized). It never blocks a tool call (a pass only awaits I/O; its SQLite
  * transactions are short), never writes to stdout (one stderr line per pass that did something,
  * and one per new kind of failure), backs off while passes fail (up to 1 h), does not keep the
  * process alive, and stops cleanly when the server ends.
@@ -10,6 +10,9 @@
 
 import { toLumeraError } from "../errors.ts";
 import type { SyncReport } from "./sync_engine.ts";
+
+/** Pause between passes while uploads are in flight (polling them to finalization). */
+export const ACTIVE_POLL_MS = 15_000;
 
 /** Longest pause between passes while they keep failing. */
 export const MAX_BACKGROUND_BACKOFF_MS = 60 * 60 * 1000;
@@ -33,6 +36,7 @@ export class BackgroundSync {
   #running: Promise<void> | undefined;
   #stopped = false;
   #failures = 0;
+  #inFlight = false;
   #lastError: string | undefined;
   /** Passes completed (with or without errors). */
   passes = 0;
@@ -60,9 +64,11 @@ export class BackgroundSync {
     this.#running = this.#pass().finally(() => {
       this.#running = undefined;
       this.passes++;
-      const delay = this.#failures === 0
-        ? this.#opts.intervalMs
-        : Math.min(this.#opts.intervalMs * 2 ** this.#failures, MAX_BACKGROUND_BACKOFF_MS);
+      const delay = this.#failures > 0
+        ? Math.min(this.#opts.intervalMs * 2 ** this.#failures, MAX_BACKGROUND_BACKOFF_MS)
+        : this.#inFlight
+        ? Math.min(this.#opts.intervalMs, ACTIVE_POLL_MS)
+        : this.#opts.intervalMs;
       this.#schedule(delay);
     });
   }
@@ -71,6 +77,7 @@ export class BackgroundSync {
     try {
       const r = await this.#opts.run();
       this.#failures = 0;
+      this.#inFlight = r.remaining.uploads > 0;
       this.#lastError = undefined;
       if (r.segments_built + r.registered + r.finalized + r.errors.length > 0) {
         this.#opts.log(

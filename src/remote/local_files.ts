@@ -126,9 +126,22 @@ export async function readOutbox(
   return await sha256Hex(bytes) === expectedSha256 ? bytes : undefined;
 }
 
-/** Removes an upload from the outbox (missing is fine). */
+/**
+ * Removes an upload from the outbox (missing is fine), with any temporary file a writer that died
+ * mid-write left for it.
+ */
 export async function removeOutbox(home: string, fileName: string): Promise<void> {
-  await removeQuietly(outboxPath(home, fileName), outboxDir(home));
+  const path = outboxPath(home, fileName);
+  await removeQuietly(path, outboxDir(home));
+  try {
+    for await (const e of Deno.readDir(outboxDir(home))) {
+      if (e.isFile && e.name.startsWith(`${fileName}.`) && e.name.endsWith(".tmp")) {
+        await removeQuietly(`${outboxDir(home)}/${e.name}`, outboxDir(home));
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
 }
 
 /** A cached downloaded segment, if present. */

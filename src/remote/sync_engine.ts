@@ -192,8 +192,9 @@ export class SyncEngine {
     if (!dryRun) {
       if (options.retryRejected) this.#index.retryRejected(this.#clock());
       // Forgotten memories never leave the machine: drop the segments not yet uploaded that hold
-      // one, before batching (their other members are then batched again right away).
-      for (const name of this.#index.abandonForgotten(this.#clock())) {
+      // one, and those whose builder died, before batching (their other members are then
+      // batched again right away).
+      for (const name of this.#index.abandonStale(this.#clock())) {
         await removeOutbox(this.#service.home, outboxNameOf(name)).catch(() => {});
         report.abandoned++;
       }

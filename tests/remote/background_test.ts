@@ -85,3 +85,22 @@ Deno.test("stop waits for a pass in progress, at most the grace time", async () 
   assert.ok(Date.now() - t0 >= 40, "waited for the grace time");
   release();
 });
+
+Deno.test("while uploads are in flight the next pass comes sooner than the interval", async () => {
+  let runs = 0;
+  const bg = new BackgroundSync({
+    run: () => {
+      runs++;
+      return Promise.resolve(
+        report({ remaining: { uploads: runs < 3 ? 1 : 0, pending_memories: 0, rejected: 0 } }),
+      );
+    },
+    intervalMs: 10_000_000, // capped to the 15 s poll only while uploads are in flight
+    firstDelayMs: 0,
+    log: () => {},
+  });
+  bg.start();
+  await wait(50);
+  await bg.stop();
+  assert.equal(runs, 1, "the 15 s poll is still far longer than the test");
+});

@@ -326,3 +326,36 @@ Deno.test("a sync that dies right after registering a second manifest does not m
     }
   });
 });
+
+Deno.test("a syncer that died while building leaves nothing behind once the next one runs", async () => {
+  await withHome(async (home, key) => {
+    const s = await openHome(home, key);
+    try {
+      const pointers = await storeNotes(s, 4);
+      const clock = new TestClock();
+      // Simulate the dead builder: a claimed segment, a stray temporary outbox file.
+      const ri = new RemoteIndex(s.index.db);
+      const id = ri.createUpload(
+        {
+          kind: "segment",
+          fileName: "ab".repeat(16),
+          owner: "dead",
+          leaseUntilMs: clock.now + 1,
+          nowMs: clock.now,
+        },
+        [{ pointer: pointers[0], offset: 16, length: 10 }],
+      )!;
+      await Deno.mkdir(`${home}/outbox`, { recursive: true });
+      await Deno.writeFile(`${home}/outbox/${"ab".repeat(16)}.x.tmp`, new Uint8Array(3));
+      clock.now += 10;
+      const remote = new MemoryCascadeRemote();
+      const r = await engineFor(s, remote, clock).sync({ now: true, waitMs: 60_000 });
+      assert.equal(ri.upload(id)!.state, "abandoned");
+      assert.ok(r.abandoned >= 1);
+      assert.equal(s.stats().remote.by_state.finalized, 4);
+      assert.deepEqual([...Deno.readDirSync(`${home}/outbox`)], []);
+    } finally {
+      s.close();
+    }
+  });
+});
