@@ -383,20 +383,21 @@ export class RemoteIndex {
   stateOf(pointers: string[]): Map<string, RemoteInfo> {
     const out = new Map<string, RemoteInfo>();
     if (pointers.length === 0) return out;
-    const stmt = this.#db.prepare(
-      `SELECT u.state, u.action_id, u.tx_hash, u.data_hash, u.price_ulume
-       FROM remote_members r JOIN remote_uploads u ON u.id = r.upload_id WHERE r.pointer = ?`,
-    );
+    const rows = this.#db.prepare(
+      `SELECT r.pointer, u.state, u.action_id, u.tx_hash, u.data_hash, u.price_ulume
+       FROM remote_members r JOIN remote_uploads u ON u.id = r.upload_id
+       WHERE r.pointer IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(pointers)) as {
+      pointer: string;
+      state: UploadState;
+      action_id: string | null;
+      tx_hash: string | null;
+      data_hash: string | null;
+      price_ulume: string | null;
+    }[];
+    const found = new Map(rows.map((r) => [r.pointer, r]));
     for (const p of pointers) {
-      const row = stmt.get(p) as
-        | {
-          state: UploadState;
-          action_id: string | null;
-          tx_hash: string | null;
-          data_hash: string | null;
-          price_ulume: string | null;
-        }
-        | undefined;
+      const row = found.get(p);
       const state = row === undefined ? "local-only" : toMemoryState(row.state);
       const info: RemoteInfo = { state };
       if (row !== undefined && state !== "local-only") {
@@ -651,20 +652,21 @@ export class RemoteIndex {
 
   /**
    * What a manifest needs per memory whose segment is finalized: the index row's columns, its
-   * tags, its searchable text (as indexed) and its location.
+   * tags, the first `textChars + 1` characters of its searchable text (as indexed; one more than
+   * kept, to tell a cut text) and its location.
    */
-  manifestRows(): ManifestSourceRow[] {
+  manifestRows(textChars: number): ManifestSourceRow[] {
     return this.#db.prepare(
       `SELECT m.pointer, m.content_id, m.session_id, m.kind, m.tool_name, m.workspace, m.title,
          m.summary, m.success, m.ts_ms, m.stored_ms, m.stored_bytes, m.record_bytes, m.key_id,
          m.expires_ms, m.git_branch, m.part, m.started_ms, m.ended_ms, m.message_count,
          (SELECT group_concat(t.tag, char(31)) FROM tags t WHERE t.memory_id = m.id) AS tags,
-         (SELECT f.body FROM memories_fts f WHERE f.rowid = m.id) AS body,
+         (SELECT substr(f.body, 1, ?) FROM memories_fts f WHERE f.rowid = m.id) AS body,
          r.body_indexed, r.offset, r.length, u.action_id
        FROM memories m JOIN remote_members r ON r.pointer = m.pointer
        JOIN remote_uploads u ON u.id = r.upload_id
        WHERE u.state = 'finalized' AND u.kind = 'segment' ORDER BY m.pointer`,
-    ).all() as unknown as ManifestSourceRow[];
+    ).all(textChars + 1) as unknown as ManifestSourceRow[];
   }
 
   /** Every tombstone (for the manifest). */

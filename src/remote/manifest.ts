@@ -145,7 +145,7 @@ export async function collectManifest(
   const content = {
     v: 1 as const,
     kind: "lumera-memory/manifest" as const,
-    memories: remote.manifestRows().map(entryOf),
+    memories: remote.manifestRows(MANIFEST_TEXT_CHARS).map(entryOf),
     tombstones: remote.tombstones().map((t) =>
       t.key_id === null
         ? { kind: t.kind, value: t.value }
