@@ -700,6 +700,7 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
       "With `query`, hits are ranked by relevance and carry a snippet with matched terms in [brackets]; without it, newest first.",
       "Filters combine (AND); `tags` requires every tag.",
       "Open a hit in full with retrieve_session_from_cascade and its pointer; pass next_cursor back as `cursor` for the next page.",
+      "Each hit's `remote` tells where it stands on Lumera Cascade: local-only, registered, uploaded or finalized (with the action id).",
     ].join(" "),
     annotations: {
       readOnlyHint: true,
@@ -713,13 +714,14 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
     description: [
       "Fetch one memory in full (the whole record: summary, body, messages) by its pointer, cascade://<64 hex>, from a store or query result. For a long session, pass from_message/to_message to get a range of its messages.",
       "The stored bytes are hash-checked, then decrypted and authenticated before anything is returned.",
-      "Fails with INVALID_POINTER for a malformed pointer, NOT_FOUND for an unknown one, INTEGRITY for a tampered blob.",
+      "When a Lumera Cascade remote is configured and the memory is not on local disk, it is fetched from Cascade (its segment downloaded once, then checked the same way).",
+      "Fails with INVALID_POINTER for a malformed pointer, NOT_FOUND for an unknown one, INTEGRITY for a tampered blob, REMOTE_UNAVAILABLE when Cascade cannot be reached.",
     ].join(" "),
     annotations: {
       readOnlyHint: true,
       destructiveHint: false,
       idempotentHint: true,
-      openWorldHint: false,
+      openWorldHint: true,
     },
   },
   estimate_storage_cost: {
@@ -767,7 +769,7 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
   memory_stats: {
     title: "Memory statistics",
     description:
-      "Counts and sizes of the memory store: total, oldest and newest, expired, tombstones, and per agent, workspace, kind and key. Read-only, from the local index.",
+      "Counts and sizes of the memory store: total, oldest and newest, expired, tombstones, and per agent, workspace, kind and key; with a Lumera Cascade remote, memories per remote state, the upload queue and the fees paid. Read-only, from the local index.",
     annotations: {
       readOnlyHint: true,
       destructiveHint: false,

@@ -314,7 +314,8 @@ Deno.test("tools/list shows the seven tools with schemas and honest annotations"
         );
       }
       assert.equal(a.destructiveHint, tool.name === "forget_memory");
-      assert.equal(a.openWorldHint, false);
+      // Only retrieve may reach out (to Lumera Cascade, for a memory not on local disk).
+      assert.equal(a.openWorldHint, tool.name === "retrieve_session_from_cascade");
     }
     const byName = new Map<string, Tool>(tools.map((t) => [t.name, t]));
     const hints = (n: string) => byName.get(n)?.annotations;
