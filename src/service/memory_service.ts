@@ -258,7 +258,7 @@ export class LocalMemoryService implements MemoryService {
       expiresMs = Date.now() + options.ttlMs;
     }
     const existing = this.#index.pointerForContent(contentId);
-    if (existing !== undefined && await this.#blobs.has(parsePointer(existing))) {
+    if (existing !== undefined && await this.#held(existing)) {
       const stored = this.#index.rowFor(existing);
       return {
         pointer: existing,
@@ -379,6 +379,13 @@ export class LocalMemoryService implements MemoryService {
       ...storeStats(this.#index, this.#keys.current.keyIdHex),
       remote: new RemoteIndex(this.#db).stats(this.#remote !== undefined),
     };
+  }
+
+  /** True when a pointer's blob is on local disk, or (with a remote) finalized on the remote. */
+  async #held(pointer: string): Promise<boolean> {
+    if (await this.#blobs.has(parsePointer(pointer))) return true;
+    if (this.#remote === undefined) return false;
+    return new RemoteIndex(this.#db).location(pointer)?.upload.state === "finalized";
   }
 
   /** Lets `retrieve` fetch blobs that are not on local disk from a remote. */

@@ -218,3 +218,38 @@ Deno.test("restore with another key finds no manifest it can open", async () => 
     });
   });
 });
+
+Deno.test("on a restored home, storing content again deduplicates against the remote copy", async () => {
+  await withHome(async (home, key) => {
+    const remote = new MemoryCascadeRemote();
+    const record = {
+      session_id: "dedup-1",
+      timestamp: "2026-10-01T00:00:00Z",
+      tool_name: "codex",
+      success: true,
+      summary: "a session stored on two machines",
+      tags: ["dedup"],
+    };
+    const s = await openHome(home, key);
+    let pointer: string;
+    try {
+      pointer = (await s.store({ kind: "record", record })).pointer;
+      await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
+    } finally {
+      s.close();
+    }
+    await withHome(async (home2) => {
+      const fresh = await openHome(home2, key);
+      try {
+        await restoreFromRemote(fresh, remote);
+        attachFetcher(fresh, remote);
+        const again = await fresh.store({ kind: "record", record });
+        assert.equal(again.deduplicated, true);
+        assert.equal(again.pointer, pointer);
+        assert.equal(fresh.stats().remote.pending_memories, 0, "nothing new to upload");
+      } finally {
+        fresh.close();
+      }
+    });
+  });
+});
