@@ -117,15 +117,6 @@ const UPLOAD_COLUMNS = `id, kind, file_name, state, bytes, sha256, member_bytes,
   task_id, register_ms, attempts, next_attempt_ms, last_error, last_message, lease_owner, lease_until_ms,
   created_ms, updated_ms, finalized_ms`;
 
-/** Upload states that still need work from a syncer. */
-export const ACTIVE_STATES: readonly UploadState[] = [
-  "building",
-  "built",
-  "registering",
-  "registered",
-  "uploaded",
-];
-
 function toMemoryState(state: UploadState): MemoryRemoteState {
   switch (state) {
     case "registered":
