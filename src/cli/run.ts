@@ -34,6 +34,8 @@ import {
 } from "./commands/key.ts";
 import { reindexCommand } from "./commands/reindex.ts";
 import { statsCommand } from "./commands/stats.ts";
+import { syncCommand } from "./commands/sync.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { importCommand, sessionsCommand } from "./commands/import.ts";
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -63,7 +65,7 @@ function positiveNumber(name: string) {
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 internal, 2 usage, 3 refused (secret found), 4 key problem,
-5 not found, 6 integrity failure.`;
+5 not found, 6 integrity failure, 7 remote unavailable or refused.`;
 
 /** Builds the command tree. `run` receives each command's outcome (its exit code). */
 function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => CliContext) {
@@ -207,8 +209,14 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
       positiveNumber("--lume-price"),
     )
     .option("--currency <code>", "currency of --lume-price", "USD")
+    .option(
+      "--memories <n>",
+      "the bytes are this many memories: compare one upload each with batched segments",
+      wholeNumber("--memories", 1, 1_000_000),
+    )
+    .option("--live", "ask the configured Lumera network for its fee parameters and gas")
     .addOption(json())
-    .action(act((o, cmd: Command) => estimateCommand(ctxOf(cmd), o)));
+    .action(act(async (o, cmd: Command) => await estimateCommand(ctxOf(cmd), o)));
 
   program.command("scan")
     .description(
@@ -332,6 +340,29 @@ function buildProgram(setExit: (code: number) => void, ctxOf: (cmd: Command) => 
     .action(
       act(async (file: string, o, cmd: Command) => await keyRemoveCommand(ctxOf(cmd), file, o)),
     );
+
+  program.command("sync")
+    .description(
+      "upload pending memories to Lumera Cascade in batched segments, then the restore manifest",
+    )
+    .option("--now", "batch every pending memory now (default: per the batching policy)")
+    .option("--dry-run", "show what would be batched and its fee; send nothing")
+    .option("--retry-rejected", "queue uploads the remote refused again (e.g. after funding)")
+    .option(
+      "--wait <seconds>",
+      "keep polling until uploads finalize, at most this long (default 300)",
+      wholeNumber("--wait", 0, 86_400),
+    )
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await syncCommand(ctxOf(cmd), o)));
+
+  program.command("restore")
+    .description(
+      "rebuild the index from the newest manifest on Lumera Cascade (needs the key and the account)",
+    )
+    .option("--fetch-all", "download every segment now and re-index full texts")
+    .addOption(json())
+    .action(act(async (o, cmd: Command) => await restoreCommand(ctxOf(cmd), o)));
 
   program.command("serve")
     .description("run the MCP server on stdio (for Claude Code, Codex, Cursor…)")

@@ -5,6 +5,8 @@
  * { "scan": { "actions": { "pii": "redact", "email": "allow" }, "allow": ["<64 hex fingerprint>"] } }
  * ```
  *
+ * and, optionally, the Cascade remote (`"remote": {…}`, see `remote_config.ts`).
+ *
  * A missing file means the defaults (every finding refuses the store). A malformed file is a
  * usage error naming the file and what is wrong; it never falls back silently.
  *
@@ -13,6 +15,7 @@
 
 import { LumeraError } from "../errors.ts";
 import { DEFAULT_SCAN_POLICY, parseScanPolicy, type ScanPolicy } from "../scan/mod.ts";
+import { parseRemoteConfig, type RemoteConfig } from "./remote_config.ts";
 
 /** The configuration file's name inside the data home. */
 export const CONFIG_FILE_NAME = "config.json";
@@ -22,6 +25,8 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 export interface Config {
   /** The scan policy (block / redact / allow per rule or group; allowed fingerprints). */
   scan: ScanPolicy;
+  /** The Cascade remote, when configured (`remote` section); absent means local only. */
+  remote?: RemoteConfig;
 }
 
 function bad(path: string, what: string): LumeraError {
@@ -53,10 +58,15 @@ export async function loadConfig(home: string): Promise<Config> {
     throw bad(path, "it must be a JSON object");
   }
   for (const key of Object.keys(json)) {
-    if (key !== "scan") throw bad(path, `unknown setting "${key.slice(0, 40)}" (known: scan)`);
+    if (key !== "scan" && key !== "remote") {
+      throw bad(path, `unknown setting "${key.slice(0, 40)}" (known: scan, remote)`);
+    }
   }
   try {
-    return { scan: parseScanPolicy((json as { scan?: unknown }).scan) };
+    const o = json as { scan?: unknown; remote?: unknown };
+    const remote = parseRemoteConfig(o.remote);
+    const scan = parseScanPolicy(o.scan);
+    return remote === undefined ? { scan } : { scan, remote };
   } catch (err) {
     if (err instanceof LumeraError) throw bad(path, err.message);
     throw err;

@@ -22,4 +22,6 @@ export const ENV_VARS: readonly string[] = [
   "CODEX_HOME",
   "GEMINI_CLI_HOME",
   "NO_COLOR",
+  "LUMERA_MEMORY_MNEMONIC",
+  "LUMERA_MEMORY_MNEMONIC_FILE",
 ];

@@ -19,6 +19,8 @@ const SALT = new TextEncoder().encode("lumera-memory/v1/hkdf-salt");
 const INFO_ENVELOPE = "lumera-memory/v1/envelope/aes-256-gcm";
 const INFO_CONTENT_ID = "lumera-memory/v1/content-id/hmac-sha-256";
 const INFO_KEY_ID = "lumera-memory/v1/key-id";
+const INFO_REMOTE_DIRECTORY = "lumera-memory/v1/remote/segment-directory/aes-256-gcm";
+const INFO_REMOTE_NAME = "lumera-memory/v1/remote/file-name/hmac-sha-256";
 
 /** The subkeys of one master key, ready to use. */
 export interface KeyRing {
@@ -30,6 +32,10 @@ export interface KeyRing {
   readonly envelopeKey: CryptoKey;
   /** HMAC-SHA-256 key for content ids (non-extractable). */
   readonly contentIdKey: CryptoKey;
+  /** AES-256-GCM key for the directories of remote segments (non-extractable). */
+  readonly remoteDirectoryKey: CryptoKey;
+  /** HMAC-SHA-256 key for opaque remote file names (non-extractable). */
+  readonly remoteNameKey: CryptoKey;
 }
 
 function info(label: string): Uint8Array {
@@ -65,10 +71,31 @@ export async function deriveKeyRing(master: Uint8Array): Promise<KeyRing> {
     false,
     ["sign"],
   );
+  const remoteDirectoryKey = await crypto.subtle.deriveKey(
+    params(INFO_REMOTE_DIRECTORY),
+    hkdf,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+  const remoteNameKey = await crypto.subtle.deriveKey(
+    params(INFO_REMOTE_NAME),
+    hkdf,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    false,
+    ["sign"],
+  );
   const keyId = new Uint8Array(
     await crypto.subtle.deriveBits(params(INFO_KEY_ID), hkdf, KEY_ID_BYTES * 8),
   );
-  return { keyId, keyIdHex: bytesToHex(keyId), envelopeKey, contentIdKey };
+  return {
+    keyId,
+    keyIdHex: bytesToHex(keyId),
+    envelopeKey,
+    contentIdKey,
+    remoteDirectoryKey,
+    remoteNameKey,
+  };
 }
 
 /** Makes a fresh random master key. */

@@ -84,6 +84,51 @@ const MIGRATIONS: readonly string[] = [
     imported_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: the Cascade remote — uploads (segments of many envelopes, and manifests) with their queue
+  // state and on-chain receipts, and where each memory lives inside a segment. A memory without
+  // a member row is pending (local-only). See src/index/remote_index.ts.
+  `
+  CREATE TABLE remote_uploads (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT    NOT NULL CHECK (kind IN ('segment', 'manifest')),
+    file_name        TEXT    NOT NULL UNIQUE,
+    state            TEXT    NOT NULL CHECK (state IN ('building', 'built', 'registering',
+                       'registered', 'uploaded', 'finalized', 'rejected', 'abandoned')),
+    bytes            INTEGER,
+    sha256           TEXT,
+    member_bytes     INTEGER NOT NULL DEFAULT 0,
+    members          INTEGER NOT NULL DEFAULT 0,
+    manifest_seq     INTEGER,
+    manifest_digest  TEXT,
+    action_id        TEXT,
+    data_hash        TEXT,
+    tx_hash          TEXT,
+    price_ulume      TEXT,
+    gas_fee_ulume    TEXT,
+    task_id          TEXT,
+    register_ms      INTEGER,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms  INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT,
+    last_message     TEXT,
+    lease_owner      TEXT,
+    lease_until_ms   INTEGER NOT NULL DEFAULT 0,
+    created_ms       INTEGER NOT NULL,
+    updated_ms       INTEGER NOT NULL,
+    finalized_ms     INTEGER
+  );
+  CREATE INDEX remote_uploads_by_state ON remote_uploads (state, next_attempt_ms);
+  CREATE UNIQUE INDEX remote_uploads_by_action ON remote_uploads (action_id)
+    WHERE action_id IS NOT NULL;
+  CREATE TABLE remote_members (
+    pointer       TEXT    PRIMARY KEY,
+    upload_id     INTEGER NOT NULL REFERENCES remote_uploads (id) ON DELETE CASCADE,
+    offset        INTEGER NOT NULL,
+    length        INTEGER NOT NULL,
+    body_indexed  INTEGER NOT NULL DEFAULT 1
+  ) WITHOUT ROWID;
+  CREATE INDEX remote_members_by_upload ON remote_members (upload_id);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -786,6 +786,7 @@ function toHit(r: HitRow): QueryHit {
     tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
     success: r.success === 1,
     stored_bytes: r.stored_bytes,
+    remote: { state: "local-only" }, // the service fills in the real state (remote_index.ts)
   };
   if (r.title !== null) hit.title = r.title;
   if (r.workspace !== null) hit.workspace = r.workspace;

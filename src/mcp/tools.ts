@@ -196,6 +196,22 @@ export const storeResultOutput = z.object({
     ),
 });
 
+const remoteStateOutput = z
+  .enum(["local-only", "registered", "uploaded", "finalized"])
+  .describe("local-only until the segment holding the memory is registered on Lumera Cascade.");
+
+/** A memory's place on the Cascade remote (`RemoteInfo`). */
+const remoteInfoOutput = z.object({
+  state: remoteStateOutput,
+  action_id: z.string().optional().describe("Cascade action id of the segment holding it."),
+  tx_hash: z.string().optional().describe("The registering transaction's hash."),
+  data_hash: z.string().optional().describe("On-chain data hash (base64 BLAKE3) of the segment."),
+  price_ulume: z
+    .number()
+    .optional()
+    .describe("Action price of the whole segment (shared by its members), in ulume."),
+});
+
 const queryHitOutput = z.object({
   pointer: pointerOutput,
   session_id: z.string(),
@@ -215,6 +231,7 @@ const queryHitOutput = z.object({
   stored_bytes: z.number().int().nonnegative(),
   git_branch: z.string().optional().describe("The git branch the session ran on."),
   part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
+  remote: remoteInfoOutput,
 });
 
 /** Success shape of a query (`QueryResult`). */
@@ -606,6 +623,27 @@ export const statsResultOutput = z.strictObject({
   by_workspace: z.array(statsGroupOutput),
   by_kind: z.array(statsGroupOutput),
   by_key: z.array(statsGroupOutput),
+  remote: z.strictObject({
+    configured: z.boolean().describe("True when a Cascade remote is configured."),
+    by_state: z.strictObject({
+      "local-only": z.number().int(),
+      registered: z.number().int(),
+      uploaded: z.number().int(),
+      finalized: z.number().int(),
+    }),
+    pending_memories: z.number().int().describe("Memories waiting for a segment."),
+    pending_bytes: z.number().int(),
+    segments: z.record(z.string(), z.number().int()).describe("Segments per queue state."),
+    manifests: z.record(z.string(), z.number().int()).describe("Manifests per queue state."),
+    manifest_seq: z.number().int().optional(),
+    paid_ulume: z.number().describe("Action prices plus gas fees paid so far, in ulume."),
+    rejected: z.array(z.strictObject({
+      upload: z.number().int(),
+      kind: z.enum(["segment", "manifest"]),
+      code: z.string(),
+      message: z.string(),
+    })).describe("Uploads the remote refused; `lumera-memory sync --retry-rejected` retries them."),
+  }),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -662,6 +700,7 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
       "With `query`, hits are ranked by relevance and carry a snippet with matched terms in [brackets]; without it, newest first.",
       "Filters combine (AND); `tags` requires every tag.",
       "Open a hit in full with retrieve_session_from_cascade and its pointer; pass next_cursor back as `cursor` for the next page.",
+      "Each hit's `remote` tells where it stands on Lumera Cascade: local-only, registered, uploaded or finalized (with the action id).",
     ].join(" "),
     annotations: {
       readOnlyHint: true,
@@ -675,13 +714,14 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
     description: [
       "Fetch one memory in full (the whole record: summary, body, messages) by its pointer, cascade://<64 hex>, from a store or query result. For a long session, pass from_message/to_message to get a range of its messages.",
       "The stored bytes are hash-checked, then decrypted and authenticated before anything is returned.",
-      "Fails with INVALID_POINTER for a malformed pointer, NOT_FOUND for an unknown one, INTEGRITY for a tampered blob.",
+      "When a Lumera Cascade remote is configured and the memory is not on local disk, it is fetched from Cascade (its segment downloaded once, then checked the same way).",
+      "Fails with INVALID_POINTER for a malformed pointer, NOT_FOUND for an unknown one, INTEGRITY for a tampered blob, REMOTE_UNAVAILABLE when Cascade cannot be reached.",
     ].join(" "),
     annotations: {
       readOnlyHint: true,
       destructiveHint: false,
       idempotentHint: true,
-      openWorldHint: false,
+      openWorldHint: true,
     },
   },
   estimate_storage_cost: {
@@ -729,7 +769,7 @@ export const TOOL_INFO: Readonly<Record<(typeof TOOL_NAMES)[keyof typeof TOOL_NA
   memory_stats: {
     title: "Memory statistics",
     description:
-      "Counts and sizes of the memory store: total, oldest and newest, expired, tombstones, and per agent, workspace, kind and key. Read-only, from the local index.",
+      "Counts and sizes of the memory store: total, oldest and newest, expired, tombstones, and per agent, workspace, kind and key; with a Lumera Cascade remote, memories per remote state, the upload queue and the fees paid. Read-only, from the local index.",
     annotations: {
       readOnlyHint: true,
       destructiveHint: false,

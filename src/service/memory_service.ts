@@ -16,6 +16,7 @@ import { type KeyChain, loadKeyChain } from "../crypto/key_file.ts";
 import { estimateCascadeFee } from "../estimate/cascade_fee.ts";
 import { openIndexDb } from "../index/db.ts";
 import { MemoryIndex, sessionKey } from "../index/memory_index.ts";
+import { RemoteIndex } from "../index/remote_index.ts";
 import { MAX_RECORD_BYTES } from "../record/limits.ts";
 import { canonicalJson, type MemoryRecord, normalizeRecord } from "../record/schema.ts";
 import {
@@ -121,6 +122,16 @@ export interface OpenOptions {
   passphrase?: string;
 }
 
+/**
+ * Where `retrieve` turns when a blob is not on local disk (the Cascade remote, see
+ * `src/remote/fetcher.ts`). It returns the envelope's bytes already checked against the pointer
+ * (and stored locally), or undefined when the remote does not hold that memory.
+ */
+export interface RemoteFallback {
+  /** The envelope of `id` from the remote, verified; undefined when the remote lacks it. */
+  fetchEnvelope(id: BlobId): Promise<Uint8Array | undefined>;
+}
+
 /** Everything the service needs, already opened. */
 export interface ServiceParts {
   /** Data home. */
@@ -174,6 +185,7 @@ export class LocalMemoryService implements MemoryService {
   readonly #blobs: BlobStore;
   readonly #scanPolicy: ScanPolicy;
   readonly #env: (name: string) => string | undefined;
+  #remote: RemoteFallback | undefined;
   /** Data home. */
   readonly home: string;
 
@@ -246,7 +258,7 @@ export class LocalMemoryService implements MemoryService {
       expiresMs = Date.now() + options.ttlMs;
     }
     const existing = this.#index.pointerForContent(contentId);
-    if (existing !== undefined && await this.#blobs.has(parsePointer(existing))) {
+    if (existing !== undefined && await this.#held(existing)) {
       const stored = this.#index.rowFor(existing);
       return {
         pointer: existing,
@@ -361,9 +373,29 @@ export class LocalMemoryService implements MemoryService {
     return this.#openBlob(id);
   }
 
-  /** Counts, sizes and time range, per agent, workspace, kind and key. */
+  /** Counts, sizes and time range, per agent, workspace, kind and key; the remote's state. */
   stats(): StatsResult {
-    return storeStats(this.#index, this.#keys.current.keyIdHex);
+    return {
+      ...storeStats(this.#index, this.#keys.current.keyIdHex),
+      remote: new RemoteIndex(this.#db).stats(this.#remote !== undefined),
+    };
+  }
+
+  /** True when a pointer's blob is on local disk, or (with a remote) finalized on the remote. */
+  async #held(pointer: string): Promise<boolean> {
+    if (await this.#blobs.has(parsePointer(pointer))) return true;
+    if (this.#remote === undefined) return false;
+    return new RemoteIndex(this.#db).location(pointer)?.upload.state === "finalized";
+  }
+
+  /** Lets `retrieve` fetch blobs that are not on local disk from a remote. */
+  attachRemote(remote: RemoteFallback): void {
+    this.#remote = remote;
+  }
+
+  /** True when a remote is attached. */
+  get hasRemote(): boolean {
+    return this.#remote !== undefined;
   }
 
   /** Forgets what `input` selects; only a dry run unless `confirm`. */
@@ -374,7 +406,12 @@ export class LocalMemoryService implements MemoryService {
   /** Searches the local index only. */
   query(input: QueryInput): QueryResult {
     const scope = this.#workspaceScope(input);
-    const { match: _match, ...result } = this.#index.query(input, scope);
+    const { match: _match, ...found } = this.#index.query(input, scope);
+    const states = new RemoteIndex(this.#db).stateOf(found.hits.map((h) => h.pointer));
+    const result = {
+      ...found,
+      hits: found.hits.map((h) => ({ ...h, remote: states.get(h.pointer) ?? h.remote })),
+    };
     return scope === undefined ? result : { ...result, workspace_scope: scope };
   }
 
@@ -447,7 +484,7 @@ export class LocalMemoryService implements MemoryService {
    */
   async #openBlob(id: BlobId, light = false): Promise<OpenedPayload> {
     const label = `blob ${toPointer(id)}`;
-    const envelope = await this.#blobs.get(id);
+    const envelope = await this.#getEnvelope(id, !light);
     const { keyIdHex } = readHeader(envelope, label);
     const ring = await this.#keys.ring(keyIdHex);
     if (ring === undefined) {
@@ -499,6 +536,19 @@ export class LocalMemoryService implements MemoryService {
     return out;
   }
 
+  /** A blob's bytes from local disk, else (when a remote is attached) from the remote. */
+  async #getEnvelope(id: BlobId, allowRemote: boolean): Promise<Uint8Array> {
+    try {
+      return await this.#blobs.get(id);
+    } catch (err) {
+      if (!(err instanceof LumeraError) || err.code !== "NOT_FOUND" || !this.#remote) throw err;
+      if (!allowRemote) throw err;
+      const fetched = await this.#remote.fetchEnvelope(id);
+      if (fetched === undefined) throw err;
+      return fetched;
+    }
+  }
+
   /** The one-time Cascade fee estimate. */
   estimate(input: EstimateInput): EstimateResult {
     return estimateCascadeFee(input);
@@ -533,6 +583,10 @@ export class LocalMemoryService implements MemoryService {
     let readData = 0;
     const found: (VerifyProblem | undefined)[] = new Array(rows.length);
     for (const row of rows) indexed.add(row.pointer);
+    // Memories restored from the remote whose blobs were not fetched yet are not missing.
+    const remoteHeld = new Set(
+      new RemoteIndex(this.#db).finalizedLocations().map((l) => l.pointer),
+    );
     await forEachLimit(rows, VERIFY_CONCURRENCY, async (row, i) => {
       const hex = row.pointer.slice("cascade://".length);
       if (!isBlobId(hex)) {
@@ -553,6 +607,7 @@ export class LocalMemoryService implements MemoryService {
         }
       } catch (err) {
         const e = err instanceof LumeraError ? err : undefined;
+        if (e?.code === "NOT_FOUND" && remoteHeld.has(row.pointer)) return;
         const kind = e?.code === "NOT_FOUND"
           ? "missing"
           : e?.code === "WRONG_KEY"
@@ -602,9 +657,9 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
   const keys = await loadKeyChain(home, env, { passphrase: options.passphrase });
   await ensurePrivateDir(home);
   await ensurePrivateDir(`${home}/blobs`);
-  const { scan: scanPolicy } = await loadConfig(home);
+  const { scan: scanPolicy, remote } = await loadConfig(home);
   const db = await openIndexDb(`${home}/index.db`);
-  return new LocalMemoryService({
+  const service = new LocalMemoryService({
     home,
     keys,
     db,
@@ -612,6 +667,12 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
     blobs: new FsBlobStore(`${home}/blobs`),
     env,
   });
+  if (remote !== undefined) {
+    // The remote is reached only when a blob is missing locally (no network otherwise).
+    const { lazyRemoteFallback } = await import("../remote/open_remote.ts");
+    service.attachRemote(lazyRemoteFallback(service, remote, env));
+  }
+  return service;
 }
 
 /** A scan result from a policy's outcome. */

@@ -106,6 +106,47 @@ export interface QueryHit {
   git_branch?: string;
   /** Part number (2, 3, …) of a long session's record. */
   part?: number;
+  /** Where the memory stands on the Cascade remote (`local-only` without a remote). */
+  remote: RemoteInfo;
+}
+
+/** The remote state of one memory: local-only → registered → uploaded → finalized. */
+export type MemoryRemoteState = "local-only" | "registered" | "uploaded" | "finalized";
+
+/** One memory's remote state and, once registered, its segment's on-chain receipt. */
+export interface RemoteInfo {
+  /** `local-only` until the segment holding it is registered on chain. */
+  state: MemoryRemoteState;
+  /** The Cascade action id of the segment holding it. */
+  action_id?: string;
+  /** The registering transaction's hash. */
+  tx_hash?: string;
+  /** base64 BLAKE3 of the segment (the on-chain `data_hash`). */
+  data_hash?: string;
+  /** The action price paid for the whole segment (shared by its members), in ulume. */
+  price_ulume?: number;
+}
+
+/** The remote part of the store's statistics. */
+export interface RemoteStats {
+  /** True when a Cascade remote is configured in `config.json`. */
+  configured: boolean;
+  /** Memories per remote state. */
+  by_state: Record<MemoryRemoteState, number>;
+  /** Memories not yet in any segment, and their sealed bytes. */
+  pending_memories: number;
+  /** Sealed bytes waiting for a segment. */
+  pending_bytes: number;
+  /** Segments per queue state (building, built, registering, registered, uploaded, finalized, rejected, abandoned). */
+  segments: Record<string, number>;
+  /** Manifests per queue state. */
+  manifests: Record<string, number>;
+  /** Sequence number of the newest finalized manifest. */
+  manifest_seq?: number;
+  /** Action prices plus gas fees of every registered upload, in ulume. */
+  paid_ulume: number;
+  /** Uploads the remote refused; they wait until `sync --retry-rejected`. */
+  rejected: { upload: number; kind: "segment" | "manifest"; code: string; message: string }[];
 }
 
 /** A page of search results. */
@@ -357,4 +398,6 @@ export interface StatsResult {
   by_kind: StatsGroup[];
   /** Per sealing key. */
   by_key: StatsGroup[];
+  /** The Cascade remote: memories per state, queue, fees paid. */
+  remote: RemoteStats;
 }

@@ -56,6 +56,7 @@ const QUERY_RESULT: QueryResult = {
     snippet: "use [wal] mode",
     score: 1.5,
     stored_bytes: 180,
+    remote: { state: "finalized", action_id: "7", price_ulume: 10_010 },
   }],
   total: 1,
   next_cursor: "c2",
@@ -204,6 +205,16 @@ const STATS_RESULT: StatsResult = {
   by_workspace: [{ name: "(none)", count: 1, stored_bytes: 100 }],
   by_kind: [{ name: "note", count: 1, stored_bytes: 100 }],
   by_key: [{ name: "0123456789abcdef", count: 1, stored_bytes: 100 }],
+  remote: {
+    configured: false,
+    by_state: { "local-only": 1, registered: 0, uploaded: 0, finalized: 0 },
+    pending_memories: 1,
+    pending_bytes: 100,
+    segments: {},
+    manifests: {},
+    paid_ulume: 0,
+    rejected: [],
+  },
 };
 
 Deno.test("forget_memory is a dry run unless confirm is true; memory_stats is read-only", async () => {
@@ -303,7 +314,8 @@ Deno.test("tools/list shows the seven tools with schemas and honest annotations"
         );
       }
       assert.equal(a.destructiveHint, tool.name === "forget_memory");
-      assert.equal(a.openWorldHint, false);
+      // Only retrieve may reach out (to Lumera Cascade, for a memory not on local disk).
+      assert.equal(a.openWorldHint, tool.name === "retrieve_session_from_cascade");
     }
     const byName = new Map<string, Tool>(tools.map((t) => [t.name, t]));
     const hints = (n: string) => byName.get(n)?.annotations;

@@ -82,7 +82,11 @@ function render(ctx: CliContext, r: QueryResult): void {
     lines.push(
       `  ${h.timestamp.slice(0, 16).replace("T", " ")}  ${h.tool_name}  ${h.kind}  ${
         formatBytes(h.stored_bytes)
-      }${h.tags.length ? `  [${h.tags.join(", ")}]` : ""}`,
+      }${h.tags.length ? `  [${h.tags.join(", ")}]` : ""}${
+        h.remote.state === "local-only"
+          ? ""
+          : `  cascade: ${h.remote.state}${h.remote.action_id ? ` #${h.remote.action_id}` : ""}`
+      }`,
     );
     lines.push(`  ${h.title ?? h.summary}`);
     if (h.snippet) lines.push(`  … ${h.snippet.replace(/\s+/g, " ")}`);

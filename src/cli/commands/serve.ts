@@ -5,10 +5,43 @@
  * @module
  */
 
+import { loadConfig } from "../../config/config_file.ts";
+import { readEnv } from "../../config/home.ts";
+import type { RemoteConfig } from "../../config/remote_config.ts";
 import { logDebugError, logLine } from "../../log.ts";
+import type { BackgroundSync } from "../../remote/background.ts";
+import type { SyncEngine } from "../../remote/sync_engine.ts";
 import type { LocalMemoryService } from "../../service/memory_service.ts";
 import { VERSION } from "../../version.ts";
-import { type CliContext, openService } from "../context.ts";
+import { type CliContext, homeOf, openService } from "../context.ts";
+
+/** Starts the background sync when a remote is configured (never fails the server). */
+async function startBackgroundSync(
+  ctx: CliContext,
+  getService: () => Promise<LocalMemoryService>,
+): Promise<BackgroundSync | undefined> {
+  let remote: RemoteConfig | undefined;
+  try {
+    remote = (await loadConfig(homeOf(ctx))).remote;
+  } catch {
+    return undefined; // the tools report the configuration error themselves
+  }
+  if (remote === undefined) return undefined;
+  const config = remote;
+  const { BackgroundSync } = await import("../../remote/background.ts");
+  const { openSyncEngine } = await import("../../remote/open_remote.ts");
+  let engine: SyncEngine | undefined;
+  const bg = new BackgroundSync({
+    run: async () => {
+      engine ??= openSyncEngine(await getService(), config, readEnv);
+      return await engine.sync({});
+    },
+    intervalMs: config.syncIntervalMs,
+    log: logLine,
+  });
+  bg.start();
+  return bg;
+}
 
 /** Runs the MCP server until stdin closes. */
 export async function serveCommand(ctx: CliContext): Promise<number> {
@@ -22,6 +55,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     });
     return service;
   };
+  const background = await startBackgroundSync(ctx, getService);
   try {
     await serveStdio(getService, {
       version: VERSION,
@@ -29,6 +63,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
       onInternalError: logDebugError,
     });
   } finally {
+    await background?.stop();
     if (service) (await service.catch(() => undefined))?.close();
   }
   return 0;

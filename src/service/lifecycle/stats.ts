@@ -16,7 +16,10 @@ function groups(index: MemoryIndex, column: string): StatsGroup[] {
 }
 
 /** Counts, sizes and time range of the store, grouped by agent, workspace, kind and key. */
-export function storeStats(index: MemoryIndex, currentKeyId: string): StatsResult {
+export function storeStats(
+  index: MemoryIndex,
+  currentKeyId: string,
+): Omit<StatsResult, "remote"> {
   const totals = index.db.prepare(
     `SELECT count(*) AS n, coalesce(sum(stored_bytes), 0) AS sb, coalesce(sum(record_bytes), 0) AS rb,
        min(ts_ms) AS oldest, max(ts_ms) AS newest,
@@ -30,7 +33,7 @@ export function storeStats(index: MemoryIndex, currentKeyId: string): StatsResul
     newest: number | null;
     expired: number | null;
   };
-  const result: StatsResult = {
+  const result: Omit<StatsResult, "remote"> = {
     memories: totals.n,
     stored_bytes: totals.sb,
     record_bytes: totals.rb,
