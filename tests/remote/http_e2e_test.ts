@@ -1,0 +1,187 @@
+/**
+ * End to end over HTTP: the real CLI (`main.ts` under the documented permission flags plus
+ * `--allow-net=127.0.0.1`) with the real protocol client against the Lumera stand-in
+ * (tests/helpers/cascade_standin.ts, which checks signatures, fees and BLAKE3 like the chain and a
+ * SuperNode). Store → sync (batched into one segment, registered, uploaded, finalized, manifest)
+ * → restore on a second, empty home with only the key and the account → query → retrieve (the
+ * segment is downloaded once for two memories) — plus transient faults and an unfunded account.
+ */
+
+import assert from "node:assert/strict";
+import { type CascadeStandIn, startCascadeStandIn } from "../helpers/cascade_standin.ts";
+import { randomKeyHex, tempHome } from "../helpers/home.ts";
+import { runMain, serveFlags } from "../helpers/permissions.ts";
+
+const NET = "--allow-net=127.0.0.1";
+
+function flagsFor(home: string): string[] {
+  return [...serveFlags(home), NET];
+}
+
+async function writeRemoteConfig(home: string, s: CascadeStandIn): Promise<void> {
+  await Deno.writeTextFile(
+    `${home}/config.json`,
+    JSON.stringify({
+      remote: {
+        backend: "cascade",
+        network: "custom",
+        lcd_url: s.lcdUrl,
+        snapi_url: s.snapiUrl,
+        chain_id: s.chainId,
+      },
+    }),
+  );
+}
+
+async function storeNote(env: Record<string, string>, home: string, text: string, tag: string) {
+  const file = `${home}/rec.json`;
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({
+      session_id: crypto.randomUUID(),
+      timestamp: "2026-11-20T10:00:00Z",
+      tool_name: "claude-code",
+      success: true,
+      summary: text,
+      tags: [tag],
+    }),
+  );
+  const r = await runMain(["store", "--file", file, "--json"], env, { flags: flagsFor(home) });
+  assert.equal(r.code, 0, r.stderr);
+  await Deno.remove(file);
+  return JSON.parse(r.stdout).pointer as string;
+}
+
+function assertNoMnemonic(s: CascadeStandIn, ...texts: string[]): void {
+  const words = s.mnemonic.split(" ");
+  for (const t of texts) {
+    // Any run of 4 consecutive mnemonic words in an output would be a leak.
+    for (let i = 0; i + 4 <= words.length; i++) {
+      assert.ok(!t.includes(words.slice(i, i + 4).join(" ")), "an output contains the mnemonic");
+    }
+  }
+}
+
+async function withTwoHomes(
+  options: Parameters<typeof startCascadeStandIn>[0],
+  fn: (s: CascadeStandIn, a: string, b: string, key: string) => Promise<void>,
+): Promise<void> {
+  const s = await startCascadeStandIn({ fundUlume: 50_000_000n, ...options });
+  const a = await tempHome();
+  const b = await tempHome();
+  try {
+    await writeRemoteConfig(a, s);
+    await writeRemoteConfig(b, s);
+    await fn(s, a, b, randomKeyHex());
+  } finally {
+    await s.close();
+    await Deno.remove(a, { recursive: true });
+    await Deno.remove(b, { recursive: true });
+  }
+}
+
+Deno.test("cascade over HTTP: sync batches and finalizes, restore on a new home, retrieve downloads once", async () => {
+  await withTwoHomes(
+    { indexDelay404s: 2, fail5xx: { upload: 1, params: 1 }, statusStyle: "sse" },
+    async (s, homeA, homeB, key) => {
+      const envA = { LUMERA_MEMORY_HOME: homeA, LUMERA_MEMORY_KEY: key };
+      const notes = [
+        ["SQLite WAL lets readers run during writes", "sqlite"],
+        ["the login race was a missing await in refreshToken", "auth"],
+        ["RaptorQ symbols are spread over the DHT", "cascade"],
+      ];
+      const pointers = [];
+      for (const [text, tag] of notes) pointers.push(await storeNote(envA, homeA, text, tag));
+      const before = JSON.parse((await runMain(["stats", "--json"], envA)).stdout);
+      assert.equal(before.remote.configured, true);
+      assert.equal(before.remote.by_state["local-only"], 3);
+
+      const balance0 = s.balanceOf(s.address);
+      const withAccount = { ...envA, LUMERA_MEMORY_MNEMONIC: s.mnemonic };
+      const sync = await runMain(["sync", "--now", "--wait", "60", "--json"], withAccount, {
+        flags: flagsFor(homeA),
+      });
+      assertNoMnemonic(s, sync.stdout, sync.stderr);
+      assert.equal(sync.code, 0, sync.stderr);
+      const report = JSON.parse(sync.stdout);
+      assert.equal(report.segments_built, 1, "three small notes go into one segment");
+      assert.equal(report.memories_batched, 3);
+      assert.equal(report.manifests_built, 1);
+      assert.equal(report.finalized, 2, "the segment and the manifest");
+      assert.deepEqual(report.remaining, { uploads: 0, pending_memories: 0, rejected: 0 });
+      const paid = balance0 - s.balanceOf(s.address);
+      assert.equal(BigInt(report.fees_paid_ulume), paid, "reported fees = what the chain charged");
+      assert.equal(s.actionIds().length, 2);
+      for (const id of s.actionIds()) assert.equal(s.actionState(id), 3, "DONE on chain");
+      assert.ok(s.hits["upload"] >= 2, "the injected 5xx on upload was retried");
+
+      const stats = JSON.parse((await runMain(["stats", "--json"], envA)).stdout);
+      assert.equal(stats.remote.by_state.finalized, 3);
+      assert.equal(stats.remote.paid_ulume, Number(paid));
+      const q = JSON.parse((await runMain(["query", "login race", "--json"], envA)).stdout);
+      assert.equal(q.hits[0].pointer, pointers[1]);
+      assert.equal(q.hits[0].remote.state, "finalized");
+      assert.match(q.hits[0].remote.action_id, /^\d+$/);
+      assert.match(q.hits[0].remote.tx_hash, /^[0-9A-F]{64}$/);
+
+      // A new machine: only the key and the account.
+      const envB = { LUMERA_MEMORY_HOME: homeB, LUMERA_MEMORY_KEY: key };
+      const restore = await runMain(
+        ["restore", "--json"],
+        { ...envB, LUMERA_MEMORY_MNEMONIC: s.mnemonic },
+        { flags: flagsFor(homeB) },
+      );
+      assertNoMnemonic(s, restore.stdout, restore.stderr);
+      assert.equal(restore.code, 0, restore.stderr);
+      const r = JSON.parse(restore.stdout);
+      assert.equal(r.restored, 3);
+      const qb = JSON.parse((await runMain(["query", "login race", "--json"], envB)).stdout);
+      assert.equal(qb.hits[0].pointer, pointers[1], "the restored index finds the memory");
+
+      const downloadsBefore = s.hits["download_request"] ?? 0;
+      for (const p of [pointers[0], pointers[2]]) {
+        const got = await runMain(
+          ["retrieve", p, "--json"],
+          { ...envB, LUMERA_MEMORY_MNEMONIC: s.mnemonic },
+          { flags: flagsFor(homeB) },
+        );
+        assert.equal(got.code, 0, got.stderr);
+        const rec = JSON.parse(got.stdout);
+        assert.equal(rec.verified, true);
+        assert.ok(notes.some(([text]) => JSON.stringify(rec).includes(text)));
+      }
+      assert.equal(
+        (s.hits["download_request"] ?? 0) - downloadsBefore,
+        1,
+        "two memories of one segment: one download",
+      );
+      // Fetched blobs are local now: verify reads them all back.
+      const verify = await runMain(["verify", "--read-data", "--json"], envB);
+      assert.equal(JSON.parse(verify.stdout).problems.length, 0, verify.stdout);
+    },
+  );
+});
+
+Deno.test("cascade over HTTP: an unfunded account is refused, parked, and nothing is lost", async () => {
+  await withTwoHomes({ fundUlume: 0n }, async (s, home, _b, key) => {
+    const env = { LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key };
+    const p = await storeNote(env, home, "a note that cannot be uploaded yet", "x");
+    const sync = await runMain(
+      ["sync", "--now", "--wait", "5", "--json"],
+      { ...env, LUMERA_MEMORY_MNEMONIC: s.mnemonic },
+      { flags: flagsFor(home) },
+    );
+    assertNoMnemonic(s, sync.stdout, sync.stderr);
+    assert.equal(sync.code, 7, sync.stdout + sync.stderr);
+    const report = JSON.parse(sync.stdout);
+    assert.ok(report.errors.length >= 1);
+    assert.ok(
+      report.errors.every((e: { code: string }) => /^REMOTE_(REJECTED|UNAVAILABLE)$/.test(e.code)),
+    );
+    assert.equal(s.actionIds().length, 0, "nothing registered");
+    const got = await runMain(["retrieve", p, "--json"], env);
+    assert.equal(got.code, 0, "the memory is still local and readable");
+    const stats = JSON.parse((await runMain(["stats", "--json"], env)).stdout);
+    assert.equal(stats.remote.by_state["local-only"], 1);
+  });
+});
