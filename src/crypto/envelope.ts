@@ -82,6 +82,11 @@ export async function seal(
   return out;
 }
 
+/** The size of the envelope {@link seal} makes of `plaintext` (compressed), without encrypting. */
+export function sealedSize(plaintext: Uint8Array): number {
+  return HEADER_BYTES + deflate(plaintext).byteLength + TAG_BYTES;
+}
+
 /**
  * Parses and checks an envelope header without any key. Throws INTEGRITY when the bytes are not
  * an envelope this build can read.

@@ -20,12 +20,16 @@
 import { basename, resolve } from "node:path";
 import { contentId } from "../crypto/content_id.ts";
 import { LumeraError, toLumeraError } from "../errors.ts";
-import { normalizeRecord } from "../record/schema.ts";
+import { canonicalJson, normalizeRecord } from "../record/schema.ts";
+import { sealedSize } from "../crypto/envelope.ts";
+import { DEFAULT_BATCH_POLICY } from "../config/remote_config.ts";
+import { batchingCostOf } from "../remote/cost.ts";
 import type { MemoryRecord } from "../record/schema.ts";
 import type { Finding } from "../scan/types.ts";
 import { forEachLimit } from "../service/pool.ts";
 import {
   type LocalMemoryService,
+  payloadBytes,
   scanRecordForSecrets,
   secretRefusal,
 } from "../service/memory_service.ts";
@@ -181,13 +185,11 @@ export async function runImport(
   const state = new ImportState(service.index.db);
   if (options.viaCass === true) {
     await importViaCass(service, state, options, summary);
-    summary.elapsed_ms = Math.round(performance.now() - started);
-    return summary;
+    return finish(summary, started);
   }
   if (options.cmPlaybook === true) {
     await importPlaybook(service, state, options, summary);
-    summary.elapsed_ms = Math.round(performance.now() - started);
-    return summary;
+    return finish(summary, started);
   }
   const files = await discoverFiles(options);
   summary.files = files.length;
@@ -205,8 +207,7 @@ export async function runImport(
     else summary.files--;
     options.onProgress?.(++done, files.length);
   });
-  summary.elapsed_ms = Math.round(performance.now() - started);
-  return summary;
+  return finish(summary, started);
 }
 
 /** Imports one file; `undefined` when it is out of the `--since` window. */
@@ -291,7 +292,7 @@ async function importOne(
       existed ??= state.hasSession(record.tool_name, record.session_id);
       records++;
       if (dryRun) {
-        if (await wouldStore(service, record)) fresh++;
+        if (await wouldStore(service, record, summary)) fresh++;
       } else {
         const result = await service.store({ kind: "record", record });
         if (!result.deduplicated) fresh++;
@@ -432,7 +433,7 @@ async function importRecord(
     }
     const existed = state.hasSession(record.tool_name, record.session_id);
     const fresh = options.dryRun === true
-      ? await wouldStore(service, record)
+      ? await wouldStore(service, record, summary)
       : !(await service.store({ kind: "record", record })).deduplicated;
     if (!fresh) summary.unchanged++;
     else {
@@ -468,7 +469,24 @@ async function importRecord(
  * Dry run: what a store would do, without writing. Throws the refusals a store would throw
  * (secret found, forgotten); returns false for content already stored.
  */
-async function wouldStore(service: LocalMemoryService, record: MemoryRecord): Promise<boolean> {
+/** Sealed sizes of the memories a dry run would write, per summary (for the Cascade cost). */
+const DRY_RUN_SIZES = new WeakMap<ImportSummary, number[]>();
+
+/** Ends a run: elapsed time and, for a dry run, what uploading the new memories would cost. */
+function finish(summary: ImportSummary, started: number): ImportSummary {
+  summary.elapsed_ms = Math.round(performance.now() - started);
+  const sizes = DRY_RUN_SIZES.get(summary);
+  if (summary.dry_run && sizes !== undefined && sizes.length > 0) {
+    summary.cascade_cost = batchingCostOf(sizes, DEFAULT_BATCH_POLICY);
+  }
+  return summary;
+}
+
+async function wouldStore(
+  service: LocalMemoryService,
+  record: MemoryRecord,
+  summary: ImportSummary,
+): Promise<boolean> {
   const scan = scanRecordForSecrets(record, service.scanPolicy);
   if (!scan.clean) {
     throw secretRefusal(scan.findings);
@@ -480,5 +498,11 @@ async function wouldStore(service: LocalMemoryService, record: MemoryRecord): Pr
   ) {
     throw new LumeraError("FORGOTTEN", "forgotten");
   }
-  return index.pointerForContent(id) === undefined;
+  if (index.pointerForContent(id) !== undefined) return false;
+  const canonical = new TextEncoder().encode(canonicalJson(record));
+  const size = sealedSize(payloadBytes(id, new Date().toISOString(), canonical));
+  const sizes = DRY_RUN_SIZES.get(summary) ?? [];
+  sizes.push(size);
+  DRY_RUN_SIZES.set(summary, sizes);
+  return true;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { BatchingCost } from "../remote/cost.ts";
 import type { AgentId } from "../sources/agents/mapping.ts";
 
 /** What to import. */
@@ -137,4 +138,9 @@ export interface ImportSummary {
   damaged: ImportDamage[];
   /** Wall time, in milliseconds. */
   elapsed_ms: number;
+  /**
+   * Dry run only: the one-time Lumera Cascade fee of uploading the memories it would write, one
+   * upload each and batched into segments (default fee parameters; gas on top).
+   */
+  cascade_cost?: BatchingCost;
 }

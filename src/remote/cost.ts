@@ -41,11 +41,18 @@ export function batchingCost(bytes: number, memories: number, policy: BatchPolic
   }
   const base = Math.floor(bytes / memories);
   const extra = bytes - base * memories;
-  const pending = Array.from({ length: memories }, (_, i) => ({
-    pointer: String(i),
-    stored_bytes: base + (i < extra ? 1 : 0),
-    stored_ms: i,
-  }));
+  return batchingCostOf(
+    Array.from({ length: memories }, (_, i) => base + (i < extra ? 1 : 0)),
+    policy,
+  );
+}
+
+/**
+ * The cost of uploading memories of the given sealed sizes (in store order): one upload each,
+ * against the segments the batching policy would build.
+ */
+export function batchingCostOf(sizes: readonly number[], policy: BatchPolicy): BatchingCost {
+  const pending = sizes.map((n, i) => ({ pointer: String(i), stored_bytes: n, stored_ms: i }));
   const separate = pending.reduce((n, p) => n + defaultActionFee(p.stored_bytes), 0);
   let batched = 0;
   let segmentBytes = 0;
@@ -56,13 +63,13 @@ export function batchingCost(bytes: number, memories: number, policy: BatchPolic
     batched += defaultActionFee(size);
   }
   return {
-    memories,
-    bytes,
+    memories: sizes.length,
+    bytes: sizes.reduce((a, b) => a + b, 0),
     separate_fee_ulume: separate,
     segments: groups.length,
     segment_bytes: segmentBytes,
     batched_fee_ulume: batched,
-    ratio: Math.round((separate / batched) * 10) / 10,
+    ratio: batched === 0 ? 0 : Math.round((separate / batched) * 10) / 10,
     params: "defaults",
   };
 }

@@ -155,11 +155,22 @@ Deno.test("dry run: reads and scans, stores and remembers nothing", () =>
     assert.equal(s.refused, 1);
     assert.equal(s.memories, 6);
     assert.equal(service.stats().memories, 0);
+    // The one-time Cascade cost of what it would write, one upload each and batched.
+    const cost = s.cascade_cost!;
+    assert.equal(cost.memories, 6);
+    assert.equal(cost.segments, 1);
+    assert.equal(cost.batched_fee_ulume, 10_000 + 10 * Math.ceil(cost.segment_bytes / 1024));
+    assert.ok(cost.separate_fee_ulume >= 6 * 10_000);
+    assert.ok(cost.ratio > 4, `batching 6 small sessions is several times cheaper: ${cost.ratio}`);
     const real = await runImport(service, { env });
     assert.equal(real.imported, 6);
+    assert.equal(real.cascade_cost, undefined, "only a dry run estimates");
+    // The sealed sizes the dry run predicted are the sizes actually stored.
+    assert.equal(service.stats().stored_bytes, cost.bytes);
     const dry = await runImport(service, { env, dryRun: true, full: true });
     assert.equal(dry.unchanged, 6);
     assert.equal(dry.memories, 0);
+    assert.equal(dry.cascade_cost, undefined, "nothing new, nothing to pay");
   }));
 
 Deno.test("--since, --agent, --path and --file select what is read", () =>

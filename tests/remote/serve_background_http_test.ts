@@ -21,7 +21,8 @@ async function call(c: Client, name: string, args: Record<string, unknown>) {
 }
 
 Deno.test({
-  name: "serve uploads in the background: remember does not wait for the network, the note reaches Cascade",
+  name:
+    "serve uploads in the background: remember does not wait for the network, the note reaches Cascade",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

@@ -168,6 +168,17 @@ export function describe(s: ImportSummary): string[] {
       s.dry_run ? "to write" : "written"
     }, ${(s.elapsed_ms / 1000).toFixed(1)} s`,
   ];
+  if (s.cascade_cost !== undefined) {
+    const c = s.cascade_cost;
+    const lume = (u: number) => `${(u / 1_000_000).toFixed(6)} LUME`;
+    lines.push(
+      `  Uploading them to Lumera Cascade (one-time, default fee parameters, gas on top): ${
+        lume(c.batched_fee_ulume)
+      } batched into ${c.segments} segment${c.segments === 1 ? "" : "s"} (${
+        formatBytes(c.segment_bytes)
+      }), ${lume(c.separate_fee_ulume)} as one upload each (${c.ratio}x more)`,
+    );
+  }
   if (s.refusals.length > 0) {
     lines.push("Refused (a secret or personal data was found; nothing of these was stored):");
     for (const r of s.refusals) {
