@@ -185,3 +185,28 @@ Deno.test("cascade over HTTP: an unfunded account is refused, parked, and nothin
     assert.equal(stats.remote.by_state["local-only"], 1);
   });
 });
+
+Deno.test("cascade over HTTP: estimate --live reads the chain's current fee parameters and gas", async () => {
+  await withTwoHomes(
+    { baseActionFeeUlume: 20_000n, feePerKbyteUlume: 7n },
+    async (s, home, _b, key) => {
+      const env = { LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key };
+      const r = await runMain(
+        ["estimate", "--bytes", "1048576", "--live", "--json"],
+        { ...env, LUMERA_MEMORY_MNEMONIC: s.mnemonic },
+        { flags: flagsFor(home) },
+      );
+      assertNoMnemonic(s, r.stdout, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
+      const live = JSON.parse(r.stdout).live;
+      assert.equal(live.base_action_fee_ulume, 20_000, "not the offline default of 10,000");
+      assert.equal(live.fee_per_kbyte_ulume, 7);
+      assert.equal(live.action_fee_ulume, 20_000 + 7 * 1024);
+      assert.ok(live.gas_used > 0);
+      assert.equal(live.total_ulume, live.action_fee_ulume + live.gas_fee_ulume);
+      assert.equal(live.account, s.address);
+      const offline = await runMain(["estimate", "--bytes", "1048576", "--json"], env);
+      assert.equal(JSON.parse(offline.stdout).fee_ulume, 20_240, "without --live: the defaults");
+    },
+  );
+});
