@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { VERSION } from "../src/version.ts";
-import { CLI_FLAGS, ENV_FLAG } from "./helpers/permissions.ts";
+import { CLI_FLAGS, ENV_FLAG, NET_FLAG } from "./helpers/permissions.ts";
 
 const root = new URL("../", import.meta.url);
 const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
@@ -9,10 +9,9 @@ Deno.test("deno.json runs and compiles the program with exactly the tested permi
   const flags = CLI_FLAGS.join(" ");
   for (const task of ["demo", "compile", "serve", "cli"]) {
     assert.ok(denoJson.tasks[task].includes(flags), `task ${task} must use: ${flags}`);
-    assert.ok(
-      !/--allow-net|-A\b|--allow-all/.test(denoJson.tasks[task]),
-      `task ${task}: no network`,
-    );
+    assert.ok(!/-A\b|--allow-all/.test(denoJson.tasks[task]), `task ${task}: no blanket grant`);
+    const nets = denoJson.tasks[task].match(/--allow-net\S*/g) ?? [];
+    assert.deepEqual(nets, [NET_FLAG], `task ${task}: network only to the Lumera preset hosts`);
   }
 });
 
@@ -20,7 +19,7 @@ Deno.test("the release workflow compiles with the same env allow-list", async ()
   const release = await Deno.readTextFile(new URL(".github/workflows/release.yml", root));
   assert.ok(release.includes(ENV_FLAG));
   assert.ok(release.includes("--allow-run=cm,cass"));
-  assert.ok(!release.includes("--allow-net"));
+  assert.deepEqual(release.match(/--allow-net\S*/g), [NET_FLAG]);
 });
 
 Deno.test("the version in code equals deno.json's", () => {

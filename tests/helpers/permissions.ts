@@ -6,16 +6,27 @@
  */
 
 import { ENV_VARS } from "../../src/config/env_vars.ts";
+import { NETWORKS } from "../../src/cascade/networks.ts";
 
 /** `--allow-env` with exactly the variables the program reads. */
 export const ENV_FLAG = `--allow-env=${ENV_VARS.join(",")}`;
 
-/** The CLI and compiled binary: no network; run only cm and cass. */
+/**
+ * Network access of the compiled binary: only the hosts of the Lumera network presets (used only
+ * when a Cascade remote is configured; a custom endpoint needs `deno run` with its own flag).
+ */
+export const NET_FLAG = `--allow-net=${
+  [...new Set(Object.values(NETWORKS).flatMap((n) => [n.lcdUrl, n.snapiUrl]))]
+    .map((u) => new URL(u).host).join(",")
+}`;
+
+/** The CLI and compiled binary: the Lumera preset hosts only; run only cm and cass. */
 export const CLI_FLAGS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   ENV_FLAG,
   "--allow-run=cm,cass",
+  NET_FLAG,
 ];
 
 /** The documented least-privilege MCP server launch: read/write only the data home. */
