@@ -342,14 +342,33 @@ function flagAhead(text: string, at: number): boolean {
   return (c === 32 || c === 9) && d > 32;
 }
 
-/** Gate of the email rule: `@` between a local-part character and a domain character. */
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The longest domain the email rule matches: 8 labels of 63 characters, dots and a TLD. */
+const MAX_DOMAIN = 8 * 64 + 24;
+
+/**
+ * Gate of the email rule: `@` between a local-part character and a domain character, and in the
+ * domain characters (letters, digits, `.`, `-`) that follow, a dot followed by two letters (a
+ * top-level domain; `pkg@1.2.3` has none).
+ */
 function emailAround(text: string, at: number): boolean {
   const b = text.charCodeAt(at - 1);
   const a = text.charCodeAt(at + 1);
-  const local = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) ||
-    b === 46 || b === 95 || b === 37 || b === 43 || b === 45;
-  const domain = (a >= 48 && a <= 57) || (a >= 65 && a <= 90) || (a >= 97 && a <= 122);
-  return local && domain;
+  const local = (b >= 48 && b <= 57) || isLetter(b) || b === 46 || b === 95 || b === 37 ||
+    b === 43 || b === 45;
+  const domain = (a >= 48 && a <= 57) || isLetter(a);
+  if (!local || !domain) return false;
+  const n = Math.min(text.length, at + 1 + MAX_DOMAIN);
+  for (let i = at + 2; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (isLetter(text.charCodeAt(i + 1)) && isLetter(text.charCodeAt(i + 2))) return true;
+    } else if (!((c >= 48 && c <= 57) || isLetter(c) || c === 45)) return false;
+  }
+  return false;
 }
 
 /** Gate of the URL rule: an `@` after `://` before the first `/`, `?`, quote or space. */
