@@ -174,8 +174,13 @@ export function isPlaceholder(value: string, literal = false): boolean {
  * one repeated character, template syntax, masking characters and placeholder words. Looser
  * than {@link isPlaceholder} (a random token may contain `xxx` by chance, not `xxxx`).
  */
-const TOKEN_PLACEHOLDER =
-  /x{4}|X{4}|\*{2}|\.{3}|…|•|[<>{}$]|your|example|sample|dummy|placeholder|redacted|insert|replace|changeme|fake|token_?here|key_?here/i;
+const TOKEN_PLACEHOLDER_MARK = /\*\*|\.\.\.|…|•|[<>{}$]/;
+/**
+ * The runs of x and placeholder words of {@link TOKEN_PLACEHOLDER_MARK}, in any case, apart:
+ * two small regexes run faster than one with every alternative.
+ */
+const TOKEN_PLACEHOLDER_WORD =
+  /xxxx|your|example|sample|dummy|placeholder|redacted|insert|replace|changeme|fake|token_?here|key_?here/i;
 
 /** True when `value` has a run of six or more identical characters. */
 function hasLongRun(value: string): boolean {
@@ -198,7 +203,8 @@ function hasLongRun(value: string): boolean {
 export function plausibleTokenBody(body: string): boolean {
   if (body.length === 0) return false;
   const head = body.length > 160 ? body.slice(0, 160) : body;
-  if (TOKEN_PLACEHOLDER.test(head) || hasLongRun(head)) return false;
+  if (TOKEN_PLACEHOLDER_MARK.test(head) || TOKEN_PLACEHOLDER_WORD.test(head)) return false;
+  if (hasLongRun(head)) return false;
   if (isSequential(head)) return false;
   return distinctChars(head) >= 3;
 }
