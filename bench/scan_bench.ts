@@ -388,6 +388,12 @@ function main(): void {
     ["'sk-' and dashes", (n) => "sk-a-".repeat(n / 5)],
     ["long word then '='", (n) => "A".repeat(n - 1) + "="],
     ["'token=\"' unclosed quotes", (n) => 'token="'.repeat(n / 7)],
+    ["'docker login -p ' repeated", (n) => "docker login -p ".repeat(n / 16)],
+    ["netrc 'machine a login b password '", (n) => "machine a login b password ".repeat(n / 27)],
+    [
+      '\'<add key="password" value="\' repeated',
+      (n) => '<add key="password" value="'.repeat(n / 27),
+    ],
     ["'\\u' escapes of keywords", (n) => "\\u0074oken=".repeat(n / 12)],
   ];
   let worst = 0;

@@ -117,6 +117,7 @@ const PLACEHOLDER_PARTS: readonly string[] = [
   "insert_",
   "insert-",
   "${",
+  "#{", // Ruby interpolation, Octopus / Azure DevOps variable substitution (`#{Secret}#`)
   "{{",
   "}}",
   "os.getenv",
@@ -552,6 +553,16 @@ export function urlPassword(value: string): boolean {
 
 /** A `mysql -p<password>`: at least 4 characters, not a placeholder. */
 export function mysqlPassword(value: string): boolean {
+  return plainPassword(value);
+}
+
+/**
+ * A password written where only a password can be (a command's password flag, a `.netrc`
+ * `password` field, a plain-text PowerShell string): 4 characters or more, not a placeholder,
+ * default value or reference (`$PASSWORD`, `%PASS%`, `{{ pass }}`). No randomness is required,
+ * as the place says what it is.
+ */
+export function plainPassword(value: string): boolean {
   return value.length >= 4 && !isPlaceholder(value);
 }
 

@@ -31,6 +31,12 @@ function pem(r: Rng, label: string, lead: string, lines: number): string {
   return `-----BEGIN ${label}-----\n${wrap(body).join("\n")}\n-----END ${label}-----`;
 }
 
+/** A typed password: letters and digits with a symbol inside (no quote, `$` or backslash). */
+function password(r: Rng): string {
+  return r.chars(alnum, r.int(8, 14)) + r.pick(["!", "#", "%", "^", "*", "-", ""]) +
+    r.chars(alnum, r.int(4, 8));
+}
+
 function github(r: Rng, prefix: string): string {
   return withBase62Crc32(prefix, r.chars(alnum, 30));
 }
@@ -1262,7 +1268,7 @@ export const FORMATS: readonly Format[] = [
   },
   {
     id: "django-secret-key",
-    rule: "generic-secret-assignment",
+    rule: "django-secret-key",
     kind: "named",
     name: "SECRET_KEY",
     make: (r) => "django-insecure-" + r.chars(lowerAlnum + "!@#$%^&*(-_=+)", 50),
@@ -1287,6 +1293,87 @@ export const FORMATS: readonly Format[] = [
     kind: "line",
     name: "CMD",
     make: (r) => `mysql -u root -h db.internal -p${r.chars(alnum, 12)} app_prod`,
+  },
+  {
+    id: "docker-login-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) =>
+      `${r.pick(["docker", "podman"])} login -u ci-bot -p ${password(r)} ${
+        r.pick(["registry.acme-corp.io", "ghcr.io", "quay.io"])
+      }`,
+  },
+  {
+    id: "sshpass-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) =>
+      `sshpass -p '${password(r)}' ssh deploy@10.0.${r.int(0, 9)}.${r.int(2, 250)} uptime`,
+  },
+  {
+    id: "redis-cli-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) => `redis-cli -h cache.internal -p 6379 -a ${password(r)} --no-auth-warning ping`,
+  },
+  {
+    id: "openssl-pass-argument",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) =>
+      `openssl pkcs12 -export -in tls.crt -inkey tls.key -out tls.p12 -passout pass:${password(r)}`,
+  },
+  {
+    id: "netrc-line",
+    rule: "netrc-password",
+    kind: "line",
+    name: "NETRC",
+    make: (r) =>
+      `machine ${r.pick(["api.github.com", "api.heroku.com", "gitlab.acme-corp.io"])} login ${
+        r.pick(["octocat", "ci-bot", "deploy"])
+      } password ${password(r)}`,
+  },
+  {
+    id: "netrc-file",
+    rule: "netrc-password",
+    kind: "block",
+    name: "NETRC",
+    make: (r) =>
+      `machine artifacts.acme-corp.io\n  login deploy\n  password ${password(r)}\n` +
+      `machine code.acme-corp.io\n  login ci\n  password ${password(r)}`,
+  },
+  {
+    id: "powershell-securestring",
+    rule: "powershell-plaintext-password",
+    kind: "line",
+    name: "PS",
+    make: (r) => {
+      const q = r.pick(["'", '"']);
+      return `$cred = New-Object PSCredential('svc-backup', (ConvertTo-SecureString ${q}${
+        password(r)
+      }${q} -AsPlainText -Force))`;
+    },
+  },
+  {
+    id: "dotnet-appsettings",
+    rule: "xml-config-secret",
+    kind: "line",
+    name: "APP_CONFIG",
+    make: (r) =>
+      `<add key="${r.pick(["PaymentGatewaySecret", "SmtpPassword", "ReportingApiKey"])}" value="${
+        r.chars(alnum, r.int(24, 40))
+      }" />`,
+  },
+  {
+    id: "env-pass-suffix",
+    rule: "generic-secret-assignment",
+    kind: "named",
+    name: "SMTP_PASS",
+    make: (r) => password(r),
   },
   // personal data
   {

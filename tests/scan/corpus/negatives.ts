@@ -239,6 +239,54 @@ export const NEGATIVES: readonly NegativeKind[] = [
       ]),
   },
   {
+    id: "command-references",
+    family: "reference",
+    make: (r) =>
+      r.pick([
+        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+        'echo "$CR_PAT" | docker login ghcr.io -u octocat --password-stdin',
+        "docker login -u ci -p ${{ secrets.REGISTRY_TOKEN }} registry.acme-corp.io",
+        'sshpass -p "$SSHPASS" ssh deploy@10.0.0.12',
+        "sshpass -e ssh deploy@10.0.0.12 uptime",
+        'redis-cli -a "${REDIS_PASSWORD}" --no-auth-warning ping',
+        "redis-cli -h cache.internal -p 6379 ping",
+        "mongosh -u admin -p --authenticationDatabase admin",
+        "openssl pkcs12 -export -passout env:P12_PASS -out tls.p12",
+        "openssl rsa -in key.pem -passin file:/run/secrets/key_pass",
+        `machine ${
+          r.pick(["api.github.com", "api.heroku.com"])
+        } login octocat password $GITHUB_TOKEN`,
+        "machine api.github.com login <user> password <your-token>",
+        "$pw = ConvertTo-SecureString $plain -AsPlainText -Force",
+        "$pw = ConvertTo-SecureString -String $env:SVC_PASSWORD -AsPlainText -Force",
+        '$enc = ConvertTo-SecureString "76492d1116743f0423413b16050a5345" -Key $key',
+        '<add key="ApiKeyHeaderName" value="X-Api-Key" />',
+        '<add key="TokenLifetimeMinutes" value="60" />',
+        '<add key="ClientSecret" value="#{ClientSecret}#" />',
+        "SMTP_PASS=${SMTP_PASS}",
+        "const smtpPass = process.env.SMTP_PASS;",
+      ]),
+  },
+  {
+    id: "pass-words",
+    family: "prose",
+    make: (r) =>
+      r.pick([
+        "The machine learning password policy requires 12 characters.",
+        "By default password authentication is disabled on the bastion.",
+        "pass: true",
+        "bypass_cache=1 compass_heading=275.5",
+        'passport_number: "on file"',
+        `npm test -- --grep "pass"  # ${r.int(10, 400)} passing (${r.int(1, 9)}s)`,
+        'pass_through = "enabled"',
+        "PASS=1 FAIL=0 SKIP=3",
+        `[PASS] ${r.int(10, 99)} tests, pass rate: 100%`,
+        "first_pass = second_pass + 1",
+        `test_pass_count: ${r.int(10, 999)}`,
+        "if (pass == null) return; let pass = getPass();",
+      ]),
+  },
+  {
     id: "code-reference",
     family: "reference",
     make: (r) =>

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { scanText } from "../../src/scan/mod.ts";
+import { assertNoLeak, ruleIds } from "./_helpers.ts";
+
+/** A password-like test value assembled from pieces (never a real credential). */
+function testPassword(n: number): string {
+  return "Tq8" + "vR2m".repeat(n) + "#Lw5";
+}
+
+/** The transcript forms a line arrives in: raw, JSONL (escaped), line-numbered, base64 config. */
+function forms(line: string): [string, string][] {
+  return [
+    ["raw", line],
+    ["jsonl", JSON.stringify({ type: "tool_result", content: `$ history\n${line}\n` })],
+    ["json twice", JSON.stringify({ line: JSON.stringify({ content: `ran: ${line}` }) })],
+    ["numbered", `    41→# deploy notes\n    42→${line}\n    43→exit 0`],
+    ["base64", `echo ${btoa(`#!/bin/sh\n${line}\nexit 0\n`)} | base64 -d > run.sh`],
+  ];
+}
+
+const POSITIVES: [string, (pw: string) => string][] = [
+  ["command-line-password", (pw) => `docker login -u ci-bot -p ${pw} registry.acme-corp.io`],
+  ["command-line-password", (pw) => `podman login --username ci -p '${pw}' quay.io`],
+  ["command-line-password", (pw) => `sshpass -p '${pw}' ssh deploy@10.0.3.7 uptime`],
+  ["command-line-password", (pw) => `redis-cli -h cache.internal -a ${pw} ping`],
+  ["command-line-password", (pw) => `mongosh "mongodb://db.internal/shop" -u app -p ${pw}`],
+  ["command-line-password", (pw) => `ldapsearch -x -D cn=admin,dc=acme -w ${pw} -b dc=acme`],
+  ["command-line-password", (pw) => `openssl pkcs12 -export -out a.p12 -passout pass:${pw}`],
+  ["netrc-password", (pw) => `machine api.github.com login octocat password ${pw}`],
+  ["netrc-password", (pw) => `machine git.acme-corp.io\n  login deploy\n  password ${pw}\n`],
+  [
+    "powershell-plaintext-password",
+    (pw) => `$s = ConvertTo-SecureString "${pw}" -AsPlainText -Force`,
+  ],
+  [
+    "powershell-plaintext-password",
+    (pw) => `$s = ConvertTo-SecureString -AsPlainText -Force -String '${pw}'`,
+  ],
+  ["xml-config-secret", (pw) => `<add key="PaymentGatewaySecret" value="${pw}${pw}" />`],
+  ["generic-secret-assignment", (pw) => `SMTP_PASS=${pw}`],
+  ["generic-secret-assignment", (pw) => `const smtpPass = "${pw}";`],
+];
+
+Deno.test("passwords on command lines, in .netrc, PowerShell and XML configs, in every form", () => {
+  POSITIVES.forEach(([rule, make], i) => {
+    const pw = testPassword(2 + (i % 3));
+    for (const [form, text] of forms(make(pw))) {
+      const findings = scanText(text);
+      assert.ok(ruleIds(findings).includes(rule), `case ${i} (${rule}) as ${form}`);
+      assertNoLeak(findings, pw, `case ${i} as ${form}`);
+    }
+  });
+});
+
+Deno.test("the password rules report where the password starts", () => {
+  const pw = testPassword(3);
+  const text = `machine api.github.com login octocat password ${pw}`;
+  const [f] = scanText(text);
+  assert.equal(f.rule, "netrc-password");
+  assert.equal(f.column, text.indexOf(pw) + 1);
+  const cmd = `docker login -u ci -p ${pw} ghcr.io`;
+  const [g] = scanText(cmd);
+  assert.equal(g.rule, "command-line-password");
+  assert.equal(g.column, cmd.indexOf(pw) + 1);
+});
+
+Deno.test("references, prompts, placeholders and prose near the same words are not findings", () => {
+  const negatives = [
+    'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+    'echo "$CR_PAT" | docker login ghcr.io -u octocat --password-stdin',
+    "docker login -u ci -p ${{ secrets.REGISTRY_TOKEN }} registry.acme-corp.io",
+    "docker login -p <password> registry.acme-corp.io",
+    "docker run -p 8080:80 nginx && docker login",
+    'sshpass -p "$SSHPASS" ssh deploy@host',
+    "sshpass -f ~/.pw ssh deploy@host",
+    'redis-cli -a "${REDIS_PASSWORD}" ping',
+    "mongosh -u admin -p --authenticationDatabase admin",
+    "ldapsearch -x -W -b dc=acme,dc=io",
+    "openssl pkcs12 -export -passout env:P12_PASS -out a.p12",
+    "openssl req -new -passout pass:changeme",
+    "machine api.github.com login octocat password <your-token>",
+    "machine api.github.com login octocat password $GITHUB_TOKEN",
+    "The machine learning password policy requires 12 characters.",
+    "By default password authentication is disabled.",
+    "$pw = ConvertTo-SecureString $plain -AsPlainText -Force",
+    '$enc = ConvertTo-SecureString "76492d1116743f0423413b16050a5345" -Key $key',
+    '<add key="ApiKeyHeaderName" value="X-Api-Key" />',
+    '<add key="ClientSecret" value="#{ClientSecret}#" />',
+    '<add key="SecretName" value="prod-db-credentials" />',
+    "DB_PASS=${DB_PASS}",
+    "pass: true",
+    "bypass=1 compass_heading=275.5",
+    'passport_number: "X1234567"',
+    'npm test -- --grep "pass"  # 42 passing (3s)',
+    'pass_through = "enabled"',
+    'dbPass := os.Getenv("DB_PASS")',
+    "[PASS] 12 tests, pass rate: 100%",
+  ];
+  for (const [i, text] of negatives.entries()) {
+    for (const [form, t] of forms(text)) {
+      assert.deepEqual(ruleIds(scanText(t)), [], `negative ${i} as ${form}`);
+    }
+  }
+});
