@@ -1023,8 +1023,9 @@ export const RULES: readonly Rule[] = [
     keywords: [":AA", "telegram.org/bot"],
     anchor: "keyword",
     pattern:
-      /(?<=(?<![\w:])(?=(\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])))\d{8,10}):AA|telegram\.org\/bot(?=(\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])))/g,
-    secretGroup: 1,
+      /(?<=(?<![\w:])(?=(?<v>\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])))\d{8,10}):AA|telegram\.org\/bot(?=(?<v>\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])))/g,
+    // One named group in both branches (a numbered group would be undefined in the second).
+    secretGroup: "v",
     validate: (value) => plausibleTokenBody(value.slice(value.indexOf(":") + 1)),
   },
   prefixed({

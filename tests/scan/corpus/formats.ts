@@ -658,6 +658,16 @@ export const FORMATS: readonly Format[] = [
     make: (r) => `${r.int(1, 9)}${r.chars(digits, r.int(7, 9))}:AA${r.chars(base64url, 33)}`,
   },
   {
+    id: "telegram-bot-url",
+    rule: "telegram-bot-token",
+    kind: "line",
+    name: "TELEGRAM_WEBHOOK",
+    make: (r) =>
+      `https://api.telegram.org/bot${r.int(1, 9)}${r.chars(digits, r.int(7, 9))}:${
+        r.chars(base64url, 35)
+      }/sendMessage?chat_id=-100${r.chars(digits, 10)}`,
+  },
+  {
     id: "telegram-bot-token-loose",
     rule: "telegram-bot-token-named",
     kind: "named",
