@@ -389,6 +389,19 @@ function userinfoAhead(text: string, at: number): boolean {
   return false;
 }
 
+/** Gate of the prose rule: the password word, a space or tab, then `is` or `was`. */
+function passwordIsAhead(text: string, at: number): boolean {
+  let i = at + 3;
+  // "pwd", "passwd", "password", "passphrase": skip the word's letters.
+  while (i < text.length && i < at + 10 && isLetter(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  if (c !== 32 && c !== 9) return false;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const a = text.charCodeAt(i) | 32;
+  const b = text.charCodeAt(i + 1) | 32;
+  return (a === 105 && b === 115) || (a === 119 && b === 97); // is, wa(s)
+}
+
 /** Gate of the `.netrc` rule: `password` in lowercase, then a space or tab. */
 function netrcPasswordAhead(text: string, at: number): boolean {
   if (!text.startsWith("password", at)) return false;
@@ -1752,6 +1765,30 @@ export const RULES: readonly Rule[] = [
     priority: PRIORITY_GENERIC,
   },
 
+  {
+    id: "password-in-prose",
+    description: 'password stated in a sentence ("the password is …")',
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["pass", "pwd"],
+    anchor: "keyword",
+    gate: passwordIsAhead,
+    // The value: 8 or more characters, quoted or ending before sentence punctuation.
+    pattern: new RegExp(
+      String.raw`(?<![\w-])(?:pass(?:word|phrase|wd)|pwd)[ \t]+(?:is|was)[ \t]+` +
+        String.raw`(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+)?` +
+        String.raw`(?:(?<q>["'\`])(?<v>[^\s"'\`]{8,128})\k<q>|` +
+        String.raw`(?<v>[^\s"'\`,;\\]{7,127}[^\s"'\`,;\\.!?:)]))(?![^\s.,;:!?)"'\`])`,
+      "gi",
+    ),
+    secretGroup: "v",
+    // Stricter than an assignment: letters and digits, random-looking, not code.
+    validate: (value) =>
+      /\d/.test(value) && /[A-Za-z]/.test(value) && looksLikeSecretValue(value) &&
+      !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
   {
     id: "command-line-password",
     description:

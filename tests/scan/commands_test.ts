@@ -102,3 +102,36 @@ Deno.test("references, prompts, placeholders and prose near the same words are n
     }
   }
 });
+
+Deno.test("a password stated in a sentence is found; sentences about passwords are not", () => {
+  const pw = testPassword(2);
+  for (
+    const text of [
+      `the db password is ${pw} btw`,
+      `Password is now '${pw}'.`,
+      `the wifi passphrase was ${pw}.`,
+      `FYI: root pwd is ${pw}`,
+    ]
+  ) {
+    const findings = scanText(text);
+    assert.deepEqual(ruleIds(findings), ["password-in-prose"], "a stated password");
+    assertNoLeak(findings, pw, "a stated password");
+  }
+  for (
+    const text of [
+      "the password is required",
+      "The password is 12345678.",
+      "the password is stored in AWS Secrets Manager",
+      "password is `$DB_PASSWORD`",
+      "the password is config.db.password",
+      "Password: must be at least 12 characters and include a number.",
+      "password is set to changeme",
+      "The password is correct.",
+      "the password is at least 12 characters",
+      "password is v2.3.1-beta",
+      "the password was rotated on 2026-11-20 after the incident",
+    ]
+  ) {
+    assert.deepEqual(ruleIds(scanText(text)), [], text);
+  }
+});

@@ -201,6 +201,11 @@ const SAMPLES: Record<string, Sample[]> = {
     secret: mysqlPw,
     preview: "…(9 chars)",
   }],
+  "password-in-prose": [{
+    text: `the staging db password is ${mysqlPw}7 btw`,
+    secret: `${mysqlPw}7`,
+    preview: "…(10 chars)",
+  }],
   "email-address": [{ text: `mail ${email} today`, secret: email, preview: "…@…(21 chars)" }],
   "payment-card": [
     { text: `card ${card} exp 12/29`, secret: card, preview: "…(16 digits)" },
