@@ -311,10 +311,11 @@ const NAME_CHAR: Uint8Array = (() => {
 })();
 
 /**
- * Gate of the assignment rules: from `at`, a name (up to 64 word characters, `.` or `-`), up to
- * three closing quotes, backslashes or brackets and five spaces, then `:`, `=` or `>`.
+ * Where the separator after a name at `at` ends, or -1: from `at`, a name (up to 64 word
+ * characters, `.` or `-`), up to three closing quotes, backslashes or brackets and five spaces,
+ * then `:=`, `=>`, `:`, `=` or `>`.
  */
-export function assignmentAhead(text: string, at: number): boolean {
+function separatorEnd(text: string, at: number): number {
   const n = Math.min(text.length, at + 80);
   let i = at;
   while (i < n) {
@@ -333,7 +334,51 @@ export function assignmentAhead(text: string, at: number): boolean {
     else break;
   }
   const c = text.charCodeAt(i);
-  return c === 58 || c === 61 || c === 62;
+  const d = text.charCodeAt(i + 1);
+  if ((c === 58 && d === 61) || (c === 61 && d === 62)) return i + 2; // := =>
+  return c === 58 || c === 61 || c === 62 ? i + 1 : -1;
+}
+
+/**
+ * Gate of the assignment rules: from `at`, a name (up to 64 word characters, `.` or `-`), up to
+ * three closing quotes, backslashes or brackets and five spaces, then `:`, `=` or `>`.
+ */
+export function assignmentAhead(text: string, at: number): boolean {
+  return separatorEnd(text, at) !== -1;
+}
+
+/** Fewest characters of a value {@link looksLikeSecretValue} can accept. */
+const MIN_SECRET_VALUE = 8;
+
+/**
+ * Gate of the generic assignment rule: an assignment ({@link assignmentAhead}) whose value, as
+ * {@link GENERIC_VALUE} reads it (after up to five spaces, a backslash and an opening quote), has
+ * at least {@link MIN_SECRET_VALUE} characters. Counts at least as many characters as the regex
+ * takes, so it never rules out a match the validator could accept; it skips the regex for
+ * `"input_tokens": 123`, `token: true`, `password=""`.
+ */
+function assignedValueAhead(text: string, at: number): boolean {
+  let i = separatorEnd(text, at);
+  if (i === -1) return false;
+  for (let k = 0; k < 5 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9); k++) i++;
+  if (text.charCodeAt(i) === 92) i++;
+  const q = text.charCodeAt(i);
+  const quoted = q === 34 || q === 39 || q === 96;
+  if (quoted) i++;
+  const from = i;
+  const n = Math.min(text.length, from + MIN_SECRET_VALUE);
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 92) break;
+    if (
+      quoted
+        ? c === q
+        : c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 60
+    ) {
+      break;
+    }
+  }
+  return i - from >= MIN_SECRET_VALUE;
 }
 
 /** Gate of `--flag value` rules: the flag word, then a space or tab, then a value. */
@@ -1676,7 +1721,7 @@ export const RULES: readonly Rule[] = [
       "gi",
     ),
     secretGroup: "v",
-    gate: assignmentAhead,
+    gate: assignedValueAhead,
     validate: (value, match) =>
       looksLikeSecretValue(value, isLiteralValue(value, match)) && !isKnownExample(value),
     priority: PRIORITY_GENERIC,
