@@ -309,7 +309,8 @@ function main(): void {
       "20,000 words, line-numbered file reads, JSONL tool results with escapes, git log lines, npm " +
       "integrity strings, UUIDs and timestamps, shell commands, Python defs, docker digests, URLs, " +
       "version lists; secret-dense = the same with one line in four replaced by a generated " +
-      "credential or personal datum of one of the corpus's 175 formats (block formats \\n-escaped)",
+      `credential or personal datum of one of the corpus's ${FORMATS.length} formats (block formats ` +
+      "\\n-escaped)",
   );
   const results: boolean[] = [];
 
