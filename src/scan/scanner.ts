@@ -430,16 +430,32 @@ function toDetailed(
   offset = 0,
 ): DetailedFinding[] {
   if (kept.length === 0) return [];
-  const starts = lineStarts(text);
+  // Line numbers: candidates come in text order, so newlines are counted forward from the
+  // previous one (only up to the last finding); otherwise from a table of line starts.
+  let inOrder = true;
+  for (let i = 1; i < kept.length && inOrder; i++) inOrder = kept[i].at >= kept[i - 1].at;
+  const starts = inOrder ? undefined : lineStarts(text);
+  let line = 0;
+  let lineStart = 0;
+  let nextBreak = text.indexOf("\n");
   return kept.map((c) => {
     const at = c.at - offset;
-    const lo = lastAtOrBefore(starts, at);
+    if (starts === undefined) {
+      while (nextBreak !== -1 && nextBreak < at) {
+        line++;
+        lineStart = nextBreak + 1;
+        nextBreak = text.indexOf("\n", lineStart);
+      }
+    } else {
+      line = lastAtOrBefore(starts, at);
+      lineStart = starts[line];
+    }
     const finding: Finding = {
       rule: c.rule.id,
       description: c.note === undefined ? c.rule.description : `${c.rule.description} (${c.note})`,
       path,
-      line: lo + 1,
-      column: at - starts[lo] + 1,
+      line: line + 1,
+      column: at - lineStart + 1,
       preview: maskPreview(c.value),
       group: c.rule.group,
       fingerprint: fingerprint(c.value, c.rule.id),

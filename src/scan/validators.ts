@@ -17,7 +17,7 @@
  * @module
  */
 
-import { distinctChars, shannonEntropy } from "./entropy.ts";
+import { shannonEntropy } from "./entropy.ts";
 import { luhnValid } from "./luhn.ts";
 import { base62Crc32Valid } from "./checksum.ts";
 
@@ -183,31 +183,47 @@ const TOKEN_PLACEHOLDER_MARK = /\*\*|\.\.\.|…|•|[<>{}$]/;
 const TOKEN_PLACEHOLDER_WORD =
   /xxxx|your|example|sample|dummy|placeholder|redacted|insert|replace|changeme|fake|token_?here|key_?here/i;
 
-/** True when `value` has a run of six or more identical characters. */
-function hasLongRun(value: string): boolean {
-  let run = 1;
-  for (let i = 1; i < value.length; i++) {
-    if (value.charCodeAt(i) === value.charCodeAt(i - 1)) {
-      if (++run >= 6) return true;
-    } else {
-      run = 1;
-    }
-  }
-  return false;
-}
+/** Per UTF-16 code unit: the call of {@link plausibleTokenBody} that last saw it. */
+const SEEN = new Int32Array(65536);
+let seenStamp = 0;
 
 /**
- * True when the random part of a prefixed token is plausible: not a placeholder, a run or a
- * sequence. Placeholders show early, so only the first 160 characters of a long body are read
- * for them.
+ * True when the random part of a prefixed token is plausible: not a placeholder, a run of six
+ * identical characters, a sequence ({@link isSequential}) or made of fewer than three distinct
+ * characters. Placeholders show early, so only the first 160 characters of a long body are read
+ * for them. The last three checks share one pass over the characters.
  */
 export function plausibleTokenBody(body: string): boolean {
   if (body.length === 0) return false;
   const head = body.length > 160 ? body.slice(0, 160) : body;
   if (TOKEN_PLACEHOLDER_MARK.test(head) || TOKEN_PLACEHOLDER_WORD.test(head)) return false;
-  if (hasLongRun(head)) return false;
-  if (isSequential(head)) return false;
-  return distinctChars(head) >= 3;
+  const n = head.length;
+  if (++seenStamp === 0x7fffffff) {
+    SEEN.fill(0);
+    seenStamp = 1;
+  }
+  let prev = head.charCodeAt(0);
+  SEEN[prev] = seenStamp;
+  let distinct = 1;
+  let run = 1;
+  let steps = 0;
+  for (let i = 1; i < n; i++) {
+    const c = head.charCodeAt(i);
+    const d = c - prev;
+    if (d === 0) {
+      if (++run >= 6) return false;
+    } else {
+      run = 1;
+    }
+    if (d >= -1 && d <= 1) steps++;
+    if (SEEN[c] !== seenStamp) {
+      SEEN[c] = seenStamp;
+      distinct++;
+    }
+    prev = c;
+  }
+  if (n >= 6 && steps >= 0.6 * (n - 1)) return false;
+  return distinct >= 3;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { scanText } from "../../src/scan/mod.ts";
 import { assignmentAhead, type Rule, RULES } from "../../src/scan/rules.ts";
+import { isSequential, plausibleTokenBody } from "../../src/scan/validators.ts";
+import { distinctChars } from "../../src/scan/entropy.ts";
 
 /**
  * The generic rule's gate is a cheap necessary condition: with the plain assignment gate in its
@@ -32,4 +34,34 @@ Deno.test("the generic assignment gate never hides a finding the plain gate allo
   }
   // The texts are close enough to real assignments that many are findings.
   assert.ok(found > 300, `${found} texts with findings`);
+});
+
+Deno.test("plausibleTokenBody's one pass agrees with its three separate checks", () => {
+  const hasRunOf6 = (v: string) => /([\s\S])\1{5}/.test(v);
+  const reference = (body: string) => {
+    if (body.length === 0) return false;
+    const head = body.length > 160 ? body.slice(0, 160) : body;
+    if (
+      /\*\*|\.\.\.|…|•|[<>{}$]|xxxx|your|example|sample|dummy|placeholder|redacted|insert|replace|changeme|fake|token_?here|key_?here/i
+        .test(head)
+    ) return false;
+    return !hasRunOf6(head) && !isSequential(head) && distinctChars(head) >= 3;
+  };
+  const alphabets = ["ab", "abc", "aZ9", "0123456789", "abcdefghij", "Qx7é€", "aaaaab", "AB12"];
+  let seed = 5;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  let plausible = 0;
+  for (let round = 0; round < 5000; round++) {
+    const alphabet = alphabets[rand(alphabets.length)];
+    let body = "";
+    for (let i = rand(round % 50 === 0 ? 400 : 30); i > 0; i--) {
+      body += alphabet[rand(alphabet.length)];
+    }
+    // Sequences and runs too.
+    if (round % 7 === 0) body += "abcdefgh".slice(rand(8));
+    if (round % 11 === 0) body = "z".repeat(rand(9)) + body;
+    assert.equal(plausibleTokenBody(body), reference(body), `round ${round}`);
+    if (reference(body)) plausible++;
+  }
+  assert.ok(plausible > 1000 && plausible < 4900, `${plausible} plausible bodies`);
 });
