@@ -390,6 +390,9 @@ function main(): void {
     ["long word then '='", (n) => "A".repeat(n - 1) + "="],
     ["'token=\"' unclosed quotes", (n) => 'token="'.repeat(n / 7)],
     ["'docker login -p ' repeated", (n) => "docker login -p ".repeat(n / 16)],
+    ["one long number", (n) => "1".repeat(n)],
+    ["key header then blank lines", (n) => "-----BEGIN RSA PRIVATE KEY-----" + "\n".repeat(n - 31)],
+    ["URL host of endless labels", (n) => "x://a:bcdefgh@" + "a.".repeat(n / 2)],
     ["netrc 'machine a login b password '", (n) => "machine a login b password ".repeat(n / 27)],
     [
       '\'<add key="password" value="\' repeated',

@@ -470,15 +470,27 @@ function candidates(
   }
 }
 
-/**
- * Runs of digits that may be a card or phone number: digits with at most two of ` -.()+/`
- * between them, optionally after a `+` or `(`.
- */
-const DIGIT_RUN = /[+(]?\d(?:[ \-.()\/+]{0,2}\d){6,}/g;
+/** Per ASCII character: 1 for the separators a digit run may hold (` -.()/+`), 2 for a digit. */
+const RUN_CHAR: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of " -.()/+") t[ch.charCodeAt(0)] = 1;
+  for (let d = 48; d <= 57; d++) t[d] = 2;
+  return t;
+})();
+
+function runChar(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? RUN_CHAR[c] : 0;
+}
 
 /**
  * Digit runs of at least `minDigits` digits inside `regions` (from {@link findKeywords}), as
  * [start, end, digit count] triples in text order.
+ *
+ * A run is what `/[+(]?\d(?:[ \-.()\/+]{0,2}\d){6,}/g` matches (digits with at most two of
+ * ` -.()/+` between them, optionally after a `+` or `(`; seven digits or more), found by a plain
+ * loop: a regex repeating a group once per digit runs out of backtracking stack on a run of
+ * millions of digits.
  */
 export function findDigitRuns(
   text: string,
@@ -486,23 +498,37 @@ export function findDigitRuns(
   minDigits: number,
 ): number[] {
   const out: number[] = [];
+  const need = Math.max(7, minDigits);
   for (let r = 0; r < regions.length; r += 2) {
     // Widen by three characters on each side: a run's first (or last) digit may share its pair
     // with a letter, and be followed (preceded) by a pair of two separators, none of them in a
     // region.
     const from = Math.max(0, regions[r] - 3);
     const to = Math.min(text.length, regions[r + 1] + 3);
-    const part = text.slice(from, to);
-    DIGIT_RUN.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = DIGIT_RUN.exec(part)) !== null) {
-      const run = m[0];
-      let digits = 0;
-      for (let i = 0; i < run.length; i++) {
-        const c = run.charCodeAt(i);
-        if (c >= 48 && c <= 57) digits++;
+    let i = from;
+    while (i < to) {
+      if (runChar(text, i) !== 2) {
+        i++;
+        continue;
       }
-      if (digits >= minDigits) out.push(from + m.index, from + m.index + run.length, digits);
+      // A run from the digit at i: then (up to two separators, a digit) as often as they come.
+      let end = i + 1;
+      let digits = 1;
+      for (;;) {
+        let j = end;
+        if (j < to && runChar(text, j) === 1) j++;
+        if (j < to && runChar(text, j) === 1) j++;
+        if (j < to && runChar(text, j) === 2) {
+          end = j + 1;
+          digits++;
+        } else break;
+      }
+      if (digits >= need) {
+        const lead = i > from && (text.charCodeAt(i - 1) === 43 || text.charCodeAt(i - 1) === 40);
+        out.push(lead ? i - 1 : i, end, digits);
+      }
+      // No later start inside this run has more digits; go on after it.
+      i = end;
     }
   }
   return out;

@@ -471,8 +471,12 @@ const PEM_PLACEHOLDER = /\.\.\.|…|xxxxxx|XXXXXX|<[a-z _-]+>|\*\*\*\*/;
 
 /** Body of a PEM block: base64, line breaks (real or escaped), indentation, line-number marks. */
 const PEM_BODY = String.raw`(?:[A-Za-z0-9+\/=\s→|:]|\\[rn])`;
-/** Line breaks (real or escaped), indentation and line-number prefixes (`   12→`, `12:`). */
-const GAP = String.raw`(?:\s|\\[rn]|\d{1,7}(?:→|\t|[:|] ?)|(?<=\n)\+)*`;
+/**
+ * Line breaks (real or escaped), indentation and line-number prefixes (`   12→`, `12:`): up to
+ * 128 of them. Every repetition of a group is bounded: the regex engine keeps a backtracking
+ * entry per repetition, and an unbounded one runs out of stack on megabytes of blank lines.
+ */
+const GAP = String.raw`(?:\s|\\[rn]|\d{1,7}(?:→|\t|[:|] ?)|(?<=\n)\+){0,128}`;
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -491,7 +495,7 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     pattern: new RegExp(
       String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----${GAP}` +
-        String.raw`(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}(?:\s|\\[rn])${GAP})*` +
+        String.raw`(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}(?:\s|\\[rn])${GAP}){0,16}` +
         String.raw`\+?[A-Za-z0-9+\/=]{24,}` +
         String
           .raw`(?:${PEM_BODY}{0,65536}?-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----)?`,
@@ -1669,7 +1673,7 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     gate: userinfoAhead,
     pattern:
-      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{0,256}:([^\s\/?@"'`<>\\]{1,256})@(?!(?:[\w-]+\.)*example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
+      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{0,256}:([^\s\/?@"'`<>\\]{1,256})@(?!(?:[\w-]+\.){0,16}example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
     secretGroup: 1,
     validate: urlPassword,
     priority: PRIORITY_STRUCTURAL,
@@ -1893,11 +1897,11 @@ export const RULES: readonly Rule[] = [
     keywords: ["convertto-securestring"],
     anchor: "keyword",
     pattern: new RegExp(
-      String.raw`ConvertTo-SecureString(?:[ \t]+-Force\b)*(?:` +
-        String.raw`[ \t]+-AsPlainText\b(?:[ \t]+-Force\b)*[ \t]+(?:-String[ \t]+)?` +
+      String.raw`ConvertTo-SecureString(?:[ \t]+-Force\b){0,2}(?:` +
+        String.raw`[ \t]+-AsPlainText\b(?:[ \t]+-Force\b){0,2}[ \t]+(?:-String[ \t]+)?` +
         String.raw`(?<q>["'])(?<v>[^"'\r\n]{4,256})\k<q>|` +
         String.raw`[ \t]+(?:-String[ \t]+)?(?<q>["'])(?<v>[^"'\r\n]{4,256})\k<q>` +
-        String.raw`(?=(?:[ \t]+-Force\b)*[ \t]+-AsPlainText\b))`,
+        String.raw`(?=(?:[ \t]+-Force\b){0,2}[ \t]+-AsPlainText\b))`,
       "gi",
     ),
     secretGroup: "v",
