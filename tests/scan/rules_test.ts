@@ -450,3 +450,11 @@ Deno.test("card-like numbers failing Luhn or without a known issuer are not flag
   // A phone number is personal data of its own kind, never a card.
   assert.deepEqual(ruleIds(scanText("phone +1 415 555 0123")), ["phone-number"]);
 });
+
+Deno.test("no rule repeats a group or a backreference without bound (backtracking stack)", () => {
+  for (const rule of RULES) {
+    const src = rule.pattern.source;
+    const unbounded = /(\)|\\k<\w+>|\\\d)(\*|\+|\{\d+,\})/.exec(src);
+    assert.equal(unbounded, null, `${rule.id}: unbounded repetition at ${unbounded?.index}`);
+  }
+});
