@@ -673,6 +673,7 @@ export function isPaymentCard(value: string): boolean {
   const d = value.replace(/[ -]/g, "");
   const n = d.length;
   if (n < 13 || n > 19 || /^(\d)\1*$/.test(d)) return false;
+  if (TEST_CARDS.has(d) || LONG_DIGIT_RUN.test(d)) return false;
   const two = Number(d.slice(0, 2));
   const three = Number(d.slice(0, 3));
   const four = Number(d.slice(0, 4));
@@ -696,9 +697,40 @@ export function phoneNumber(value: string): boolean {
   return d.length >= 10 && d.length <= 15 && !dummyDigits(d);
 }
 
-/** Digits that are a placeholder: one repeated digit, or a run such as `1234567`. */
+/**
+ * Seven or more identical digits in a row: a test or dummy number (`4111 1111 1111 1111`,
+ * `4000 0000 0000 0002`, `+1 555 555 5555`), practically never a real card or phone number.
+ */
+const LONG_DIGIT_RUN = /(\d)\1{6}/;
+
+/**
+ * Documented test card numbers (Stripe, Braintree, PayPal, Adyen and others print them for
+ * integration tests; they are public and belong to no one) that {@link LONG_DIGIT_RUN} does not
+ * already cover. Test code and docs in transcripts are full of them.
+ */
+const TEST_CARDS: ReadonlySet<string> = new Set([
+  "4242424242424242",
+  "4000056655665556",
+  "5105105105105100",
+  "5200828282828210",
+  "2223003122003222",
+  "378282246310005",
+  "371449635398431",
+  "378734493671000",
+  "6011000990139424",
+  "3566002020360505",
+  "3530111333300000",
+  "30569309025904",
+  "38520000023237",
+  "36227206271667",
+  "3056930009020004",
+  "4007000000027",
+]);
+
+/** Digits that are a placeholder: one repeated digit, a long run of one, or `1234567`. */
 function dummyDigits(d: string): boolean {
-  return /^(\d)\1*$/.test(d) || /0123456|1234567|2345678|3456789|9876543|8765432|7654321/.test(d);
+  return /^(\d)\1*$/.test(d) || LONG_DIGIT_RUN.test(d) ||
+    /0123456|1234567|2345678|3456789|9876543|8765432|7654321/.test(d);
 }
 
 /** {@link phoneNumber} after a phone keyword: 7 digits suffice. */

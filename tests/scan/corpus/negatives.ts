@@ -543,6 +543,22 @@ export const NEGATIVES: readonly NegativeKind[] = [
   },
   // numbers
   {
+    id: "test-cards-and-dummy-phones",
+    family: "example",
+    make: (r) =>
+      r.pick([
+        'expect(z.string().creditCard().parse("4111 1111 1111 1111")).toBe(true);',
+        "Pay with 4242 4242 4242 4242, any future expiry and any CVC.",
+        '[["Mastercard", "5555555555554444"], ["AmEx", "378282246310005"]]',
+        '{ "number": "6011111111111117", "brand": "discover", "test": true }',
+        `card_declined: 4000 0000 0000 0002 (attempt ${r.int(1, 9)})`,
+        "insufficient_funds: 4000000000009995",
+        'parse("+15555555555"); parse("+1 555 555 5555");',
+        '["JCB", "3530111333300000"], ["Diners", "30569309025904"]',
+        "braintree sandbox card 4012 8888 8888 1881",
+      ]),
+  },
+  {
     id: "non-luhn-numbers",
     family: "number",
     make: (r) =>
