@@ -424,6 +424,48 @@ function stripQuotes(value: string): string {
   return value.replace(/^["'`]+/, "").replace(/["'`.,;:)\]}>]+$/, "");
 }
 
+/** Segments of an identifier: an acronym, a (capitalised) word, or a number. */
+const NAME_SEGMENT = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g;
+
+/** Words of type and variable names, besides {@link WORDS}. */
+const CODE_WORDS = new Set(
+  (
+    "uint int float double long short char bool boolean str array arrays buffer bytes byte bits " +
+    "hash hashed hasher digest nonce salt seed cipher crypto payload message msg raw encoded " +
+    "decoded encoder decoder encode decode result results response request req res params param " +
+    "options opts state store handler fn func callback type types schema model entity record " +
+    "item items list map set vec slice text number promise future async stream reader writer " +
+    "input output optional maybe nullable readonly partial ref box handle len length count size " +
+    "max min pair round pub priv point scalar field sig signature signer verify verifier curve " +
+    "frost schnorr bls secp ed wallet address provider derive derived child parent leaf proof " +
+    "share shares threshold issued expires expired invalid error errors opaque key_ id_ hex64 " +
+    "object obj instance class interface impl util utils helper spec specs fixture fixtures " +
+    "cred creds pwd hash256 lookup from to at by as new old prev cur current"
+  ).split(/\s+/),
+);
+
+/**
+ * True for a code name: an identifier whose parts are all known words (of type and variable
+ * names) and at most two numbers (`Uint8Array`, `Ed25519PrivateKey`, `round1Public`,
+ * `JWTPayload2`) — a type or a variable written where a value would go (`secretKey: Uint8Array`).
+ * Random values practically never qualify.
+ */
+export function isCodeName(value: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(value) || !/[a-z]/.test(value)) return false;
+  let numbers = 0;
+  let parts = 0;
+  for (const part of value.replace(/[_$]/g, " ").match(NAME_SEGMENT) ?? []) {
+    parts++;
+    if (part.charCodeAt(0) <= 57) {
+      if (++numbers > 2) return false;
+      continue;
+    }
+    const word = part.toLowerCase();
+    if (word.length < 2 || (!WORDS.has(word) && !CODE_WORDS.has(word))) return false;
+  }
+  return parts >= 2;
+}
+
 /**
  * True when `value` looks like a real secret in a `name = value` position: at least 8
  * characters, not a placeholder, reference, path, number, date or version, random enough for its
@@ -443,6 +485,7 @@ export function looksLikeSecretValue(raw: string, literal = false): boolean {
     return false;
   }
   if (NOT_SECRET_SHAPE.test(value)) return false;
+  if (!literal && isCodeName(value)) return false;
   const h = shannonEntropy(value);
   if (h < (n < 16 ? 2.5 : 3.0)) return false;
   if (isSequential(value) || isPeriodic(value) || isWordy(value)) return false;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { scanText } from "../../src/scan/mod.ts";
 import { assignmentAhead, type Rule, RULES } from "../../src/scan/rules.ts";
-import { isSequential, plausibleTokenBody } from "../../src/scan/validators.ts";
+import { isCodeName, isSequential, plausibleTokenBody } from "../../src/scan/validators.ts";
 import { distinctChars } from "../../src/scan/entropy.ts";
 
 /**
@@ -64,4 +64,23 @@ Deno.test("plausibleTokenBody's one pass agrees with its three separate checks",
     if (reference(body)) plausible++;
   }
   assert.ok(plausible > 1000 && plausible < 4900, `${plausible} plausible bodies`);
+});
+
+Deno.test("code names are not secrets; random values are practically never code names", () => {
+  for (const name of ["Uint8Array", "Ed25519PrivateKey", "round1Public", "JWTPayload2"]) {
+    assert.ok(isCodeName(name), name);
+  }
+  for (const value of ["xK9mQ2vL8pR4", "Tr0ub4dor3", "GFACkxHdzRpoYr", "abcd3efgh"]) {
+    assert.ok(!isCodeName(value), "a random-looking value");
+  }
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let seed = 9;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  let named = 0;
+  for (let i = 0; i < 20_000; i++) {
+    let value = "k";
+    for (let j = rand(24) + 11; j > 0; j--) value += alphabet[rand(alphabet.length)];
+    if (isCodeName(value)) named++;
+  }
+  assert.ok(named <= 2, `${named} random values taken for code names`);
 });

@@ -313,6 +313,12 @@ export const NEGATIVES: readonly NegativeKind[] = [
         "secret: Option<String>,",
         "private_key: bytes = b''",
         "def login(username: str, password: str) -> Session:",
+        "sign: (msg: Uint8Array, secretKey: Uint8Array) => Uint8Array;",
+        "export type SecretKey = Ed25519PrivateKey;",
+        "return { public: round1Public, secret: round1Secret };",
+        "token: JWTPayload2,",
+        "password: PasswordHash256,",
+        "exports.JwtTokenIssuedAt = JwtTokenIssuedAt;",
       ]),
   },
   // prose
