@@ -88,13 +88,18 @@ function lineRanges(
     return;
   }
   const hidden = hidingAt(text, from, to);
-  // A long line (a whole JSONL session on one line): windows around its marks only.
-  const points: number[] = [...hidden];
-  for (; k < marks.length && marks[k] < to; k++) points.push(marks[k]);
-  points.sort((a, b) => a - b);
+  // A long line (a whole JSONL session on one line): windows around its marks only. Both lists
+  // ascend: merged in one pass (no sort, so linear however many points there are).
+  let h = 0;
   let start = -1;
   let end = -1;
-  for (const p of points) {
+  while (h < hidden.length || (k < marks.length && marks[k] < to)) {
+    let p: number;
+    if (h < hidden.length && !(k < marks.length && marks[k] < to && marks[k] < hidden[h])) {
+      p = hidden[h++];
+    } else {
+      p = marks[k++];
+    }
     const a = Math.max(from, p - WINDOW_BEFORE);
     const b = Math.min(to, p + WINDOW_AFTER);
     if (a > end) {
