@@ -434,6 +434,62 @@ function userinfoAhead(text: string, at: number): boolean {
   return false;
 }
 
+/**
+ * Gate of the name/value rule: before `at`, within 40 name characters, a `name` field and its
+ * separator (`name: `, `"name": "`, `name=`).
+ */
+function nameFieldBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  const low = Math.max(0, at - 40);
+  while (i >= low) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || NAME_CHAR[c] === 0) break;
+    i--;
+  }
+  if (text.charCodeAt(i) === 34 || text.charCodeAt(i) === 39) i--;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i--;
+  const sep = text.charCodeAt(i);
+  if (sep !== 58 && sep !== 61) return false;
+  i--;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i--;
+  if (text.charCodeAt(i) === 34 || text.charCodeAt(i) === 39) i--;
+  return i >= 3 && (text.charCodeAt(i) | 32) === 101 && (text.charCodeAt(i - 1) | 32) === 109 &&
+    (text.charCodeAt(i - 2) | 32) === 97 && (text.charCodeAt(i - 3) | 32) === 110; // name
+}
+
+/**
+ * Gate of the SQL rule: `identified` then a space, or `password`, optional spaces and `(`, then
+ * a quote.
+ */
+function sqlPasswordAhead(text: string, at: number): boolean {
+  const c = text.charCodeAt(at) | 32;
+  if (c === 105) return text.charCodeAt(at + 10) === 32 || text.charCodeAt(at + 10) === 9; // i…
+  if ((text.charCodeAt(at + 4) | 32) !== 119 || (text.charCodeAt(at + 7) | 32) !== 100) {
+    return false; // pass…w…d
+  }
+  let i = at + 8;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 40) i++;
+  const q = text.charCodeAt(i);
+  return q === 39 || q === 34;
+}
+
+/** Gate of the setter rule: the name's letters, optional spaces, `(`, optional spaces, a quote. */
+function literalCallAhead(text: string, at: number): boolean {
+  let i = at;
+  const n = Math.min(text.length, at + 48);
+  while (i < n) {
+    const c = text.charCodeAt(i) | 32;
+    if ((c >= 97 && c <= 122) || c === 127) i++; // letters and _ (95 | 32 = 127)
+    else break;
+  }
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.charCodeAt(i) !== 40) return false;
+  i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const q = text.charCodeAt(i);
+  return q === 34 || q === 39;
+}
+
 /** Gate of the prose rule: the password word, a space or tab, then `is` or `was`. */
 function passwordIsAhead(text: string, at: number): boolean {
   let i = at + 3;
@@ -1798,7 +1854,8 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     gate: flagAhead,
     pattern: new RegExp(
-      String.raw`(?<=(?<![\w-])-?)-(?:password|passwd|pass|token|auth-token|access-token|` +
+      String
+        .raw`(?<=(?<![\w-])-?)-(?:password|passwd|passphrase|pass|token|auth-token|access-token|` +
         String.raw`api-key|apikey|secret|client-secret)[ \t]+["']?([^\s"'\`]{8,4096})`,
       "gi",
     ),
@@ -1848,11 +1905,15 @@ export const RULES: readonly Rule[] = [
     id: "command-line-password",
     description:
       "password given to a command with a short flag (docker/podman login -p, sshpass -p, " +
-      "redis-cli -a, mongosh -p, ldapsearch -w, openssl -passin/-passout pass:)",
+      "redis-cli -a, mongosh -p, ldapsearch -w, zip -P, 7z -p, ssh-keygen -N, smbclient -U " +
+      "user%password, openssl -passin/-passout pass:)",
     group: "secret",
     category: "auth",
     severity: "high",
-    keywords: ["login", "sshpass", "redis-cli", "mongo", "ldap", "-passin", "-passout"],
+    keywords: [
+      ...["login", "sshpass", "redis-cli", "mongo", "ldap", "-passin", "-passout", "zip"],
+      ...["7z ", "ssh-keygen", "smbclient"],
+    ],
     anchor: "keyword",
     // Each branch starts at its keyword; the flag is searched for on the same command line.
     pattern: new RegExp(
@@ -1863,6 +1924,10 @@ export const RULES: readonly Rule[] = [
         String.raw`mongo(?:sh|dump|restore|import|export)?\b[^\r\n|;&]{0,200}?[ \t]-p[ \t]+|` +
         String
           .raw`ldap(?:search|add|modify|delete|passwd|whoami)\b[^\r\n|;&]{0,200}?[ \t]-w[ \t]+|` +
+        String.raw`zip\b[^\r\n|;&]{0,200}?[ \t](?:-P|--password)[ \t]+|` +
+        String.raw`7z[ \t][^\r\n|;&]{0,200}?[ \t]-p(?=[^\s-])|` +
+        String.raw`ssh-keygen\b[^\r\n|;&]{0,200}?[ \t]-N[ \t]+|` +
+        String.raw`smbclient\b[^\r\n|;&]{0,200}?[ \t](?:-U|--user)[ \t]*[^\s%"']{1,64}%|` +
         String.raw`-pass(?:in|out)[ \t]+pass:)` +
         // The value: not an option (`-p --authenticationDatabase`, `-p` prompting).
         String.raw`["']?([^\s"'\`\-][^\s"'\`]{3,255})`,
@@ -1935,6 +2000,108 @@ export const RULES: readonly Rule[] = [
     secretGroup: "v",
     validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
     priority: PRIORITY_GENERIC,
+  },
+
+  {
+    id: "name-value-secret",
+    description:
+      "secret-looking value in a name/value pair whose name holds a secret word (Kubernetes and " +
+      "Compose env lists, ECS task definitions: name: API_TOKEN / value: …)",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: GENERIC_KEYWORDS,
+    anchor: "keyword",
+    gate: nameFieldBefore,
+    // Anchored on the secret word inside the name; the lookbehind holds `name:` and the name's
+    // start. The value field follows after a comma (JSON) or on a next line (YAML).
+    pattern: new RegExp(
+      String.raw`(?<=(?<![\w-])name["']?[ \t]*[:=][ \t]*["']?[\w.-]{0,40})` + GENERIC_NAME +
+        GENERIC_NOT + String.raw`[\w.-]{0,40}["']?[ \t]*` +
+        String.raw`(?:,[ \t]*|(?:\r?\n|\\[rn])(?:[ \t+]|\d{1,7}(?:→|\t|[:|] ?)){0,40})` +
+        String.raw`["']?value["']?[ \t]*[:=][ \t]*` +
+        String.raw`(?:(?<q>["'])(?<v>[^"'\s\\]{1,4096})\k<q>|(?<v>[^\s"'\`,;&\\<}]{1,4096}))`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: (value, match) =>
+      looksLikeSecretValue(value, isLiteralValue(value, match)) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "sql-password",
+    description: "password in SQL (IDENTIFIED BY '…', WITH PASSWORD '…', PASSWORD('…'))",
+    group: "secret",
+    category: "database",
+    severity: "high",
+    keywords: ["identified", "pass"],
+    anchor: "keyword",
+    gate: sqlPasswordAhead,
+    pattern: new RegExp(
+      String.raw`(?<![\w-])(?:identified[ \t]+(?:with[ \t]+\w{1,40}[ \t]+)?by|password)` +
+        String.raw`[ \t]*\(?[ \t]*(?<q>['"])(?<v>[^'"\s\\]{4,128})\k<q>`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
+  },
+  {
+    id: "php-define-secret",
+    description: "secret-looking value in a PHP define() (wp-config.php DB_PASSWORD, AUTH_KEY…)",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["define"],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`define[ \t]*\([ \t]*(?<q>['"])[A-Z0-9_]{0,40}` +
+        String.raw`(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|KEY|SALT|NONCE)[A-Z0-9_]{0,40}\k<q>` +
+        String.raw`[ \t]*,[ \t]*(?<r>['"])(?<v>(?:(?!\k<r>)[^\r\n\\]){8,256})\k<r>`,
+      "g",
+    ),
+    secretGroup: "v",
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "setter-secret",
+    description: 'secret-looking literal passed to a setter or builder (setPassword("…"), ' +
+      ".withApiKey(\"…\"), set_secret('…'))",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: GENERIC_KEYWORDS,
+    anchor: "keyword",
+    gate: literalCallAhead,
+    // Anchored on the secret word; the lookbehind holds `set`/`with` and the name's start.
+    pattern: new RegExp(
+      String.raw`(?<=(?<![A-Za-z])(?:set|with)[A-Za-z_]{0,20})` +
+        String.raw`(?:pass(?:word|wd|phrase)|secret|token|api[_-]?key|credentials?)` + GENERIC_NOT +
+        String.raw`[A-Za-z_]{0,20}[ \t]*\([ \t]*(?<q>["'])(?<v>[^"'\s\\]{8,4096})\k<q>[ \t]*[,)]`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "basic-auth-pair",
+    description: 'password in a user/password pair given to an HTTP client (auth=("user", "…"), ' +
+      'HTTPBasicAuth("user", "…"))',
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: ["auth=(", "auth = (", "basicauth("],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`(?:auth[ \t]*=[ \t]*\(|basicauth\()[ \t]*(?<q>["'])[^"'\s\\]{1,64}\k<q>[ \t]*,` +
+        String.raw`[ \t]*(?<r>["'])(?<v>[^"'\s\\]{4,128})\k<r>[ \t]*\)`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
   },
 
   // ----- personal data ------------------------------------------------------------------------

@@ -118,6 +118,8 @@ const PLACEHOLDER_PARTS: readonly string[] = [
   "insert-",
   "${",
   "#{", // Ruby interpolation, Octopus / Azure DevOps variable substitution (`#{Secret}#`)
+  "put your", // wp-config.php sample: "put your unique phrase here"
+  "unique phrase",
   "{{",
   "}}",
   "os.getenv",

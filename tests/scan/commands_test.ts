@@ -37,11 +37,23 @@ const POSITIVES: [string, (pw: string) => string][] = [
     (pw) => `$s = ConvertTo-SecureString -AsPlainText -Force -String '${pw}'`,
   ],
   ["xml-config-secret", (pw) => `<add key="PaymentGatewaySecret" value="${pw}${pw}" />`],
+  ["command-line-password", (pw) => `zip -P ${pw} -r backup.zip data/`],
+  ["command-line-password", (pw) => `ssh-keygen -t ed25519 -N '${pw}' -f ~/.ssh/id_deploy`],
+  ["command-line-password", (pw) => `smbclient //fs/share -U admin%${pw}`],
+  ["sql-password", (pw) => `CREATE USER app_rw IDENTIFIED BY '${pw}';`],
+  ["sql-password", (pw) => `ALTER ROLE app WITH LOGIN PASSWORD '${pw}';`],
+  ["sql-password", (pw) => `SET PASSWORD FOR 'app'@'%' = PASSWORD('${pw}');`],
+  ["php-define-secret", (pw) => `define( 'DB_PASSWORD', '${pw}' );`],
+  ["setter-secret", (pw) => `dataSource.setPassword("${pw}");`],
+  ["setter-secret", (pw) => `Client.builder().withApiKey("${pw}${pw}").build();`],
+  ["basic-auth-pair", (pw) => `requests.get(url, auth=("svc", "${pw}"))`],
+  ["name-value-secret", (pw) => `env:\n  - name: API_TOKEN\n    value: "${pw}${pw}"`],
+  ["name-value-secret", (pw) => `{"name": "DB_PASSWORD", "value": "${pw}"}`],
   ["generic-secret-assignment", (pw) => `SMTP_PASS=${pw}`],
   ["generic-secret-assignment", (pw) => `const smtpPass = "${pw}";`],
 ];
 
-Deno.test("passwords on command lines, in .netrc, PowerShell and XML configs, in every form", () => {
+Deno.test("passwords on command lines, in .netrc, SQL, PHP, setters, name/value pairs, PowerShell and XML configs, in every form", () => {
   POSITIVES.forEach(([rule, make], i) => {
     const pw = testPassword(2 + (i % 3));
     for (const [form, text] of forms(make(pw))) {
@@ -95,6 +107,21 @@ Deno.test("references, prompts, placeholders and prose near the same words are n
     'pass_through = "enabled"',
     'dbPass := os.Getenv("DB_PASS")',
     "[PASS] 12 tests, pass rate: 100%",
+    "cursor.execute(\"SELECT * FROM users WHERE password = '%s'\", (pw,))",
+    "CREATE USER app IDENTIFIED BY 'password';",
+    "CREATE USER app WITH PASSWORD '${DB_PASSWORD}';",
+    "const label = t('password'); getPassword('db'); reset_password('user')",
+    '{"password": "Password", "confirm_password": "Confirm password"}',
+    '- name: TOKEN_TTL\n  value: "3600"',
+    '{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}',
+    "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
+    "define('AUTH_KEY', 'put your unique phrase here');",
+    'builder.setApiKey("YOUR_API_KEY").withSecret("${SECRET}")',
+    'tokenizer.setTokenizer("whitespace"); stats.setTokenCount("12345678")',
+    'requests.get(url, auth=("user", os.environ["PW"]))',
+    "ssh-keygen -t ed25519 -N '' -f ~/.ssh/id_ci",
+    "smbclient //fs/share -U admin -N",
+    "unzip -P $ZIP_PASSWORD archive.zip",
   ];
   for (const [i, text] of negatives.entries()) {
     for (const [form, t] of forms(text)) {

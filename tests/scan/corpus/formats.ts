@@ -1379,6 +1379,67 @@ export const FORMATS: readonly Format[] = [
       }" />`,
   },
   {
+    id: "k8s-env-pair",
+    rule: "name-value-secret",
+    kind: "block",
+    name: "DEPLOYMENT_ENV",
+    make: (r) =>
+      `- name: ${r.pick(["API_TOKEN", "STRIPE_SECRET", "DB_PASSWORD", "SENDGRID_API_KEY"])}\n` +
+      `  value: "${r.chars(alnum, r.int(24, 40))}"`,
+  },
+  {
+    id: "ecs-env-pair",
+    rule: "name-value-secret",
+    kind: "line",
+    name: "TASK_ENV",
+    make: (r) =>
+      `{"name": "${r.pick(["DB_PASSWORD", "JWT_SECRET", "PARTNER_API_KEY"])}", "value": "${
+        r.chars(alnum, r.int(20, 40))
+      }"}`,
+  },
+  {
+    id: "sql-create-user",
+    rule: "sql-password",
+    kind: "line",
+    name: "MIGRATION",
+    make: (r) => `CREATE USER app_rw IDENTIFIED BY '${password(r)}';`,
+  },
+  {
+    id: "sql-alter-role",
+    rule: "sql-password",
+    kind: "line",
+    name: "MIGRATION",
+    make: (r) => `ALTER ROLE reporting WITH LOGIN PASSWORD '${password(r)}';`,
+  },
+  {
+    id: "wp-config-define",
+    rule: "php-define-secret",
+    kind: "line",
+    name: "WP_CONFIG",
+    make: (r) => `define( 'DB_PASSWORD', '${password(r)}' );`,
+  },
+  {
+    id: "java-setter",
+    rule: "setter-secret",
+    kind: "line",
+    name: "JAVA",
+    make: (r) => `dataSource.setPassword("${password(r)}");`,
+  },
+  {
+    id: "python-basic-auth",
+    rule: "basic-auth-pair",
+    kind: "line",
+    name: "PY",
+    make: (r) => `resp = requests.get(url, auth=("svc-report", "${password(r)}"), timeout=10)`,
+  },
+  {
+    id: "zip-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) => `zip -P ${password(r)} -r backup.zip data/`,
+  },
+  {
     id: "env-pass-suffix",
     rule: "generic-secret-assignment",
     kind: "named",
