@@ -30,6 +30,14 @@ const inputs: [string, string][] = [
   ["long word then =", "A".repeat(SIZE - 1) + "="],
   ["_KEY=", fill("A_KEY=")],
   ["mnemonic words", fill("mnemonic: abandon ability able ")],
+  ["zip -P", fill("zip -P ")],
+  ["docker login -p", fill("docker login -p ")],
+  ["netrc fields", fill("machine a login b password ")],
+  ["SQL password quotes", fill("password '")],
+  ["PHP define", fill("define('DB_PASSWORD', '")],
+  ["setter names", fill("setToken")],
+  ["name/value pairs", fill("- name: API_TOKEN\n  value: ")],
+  ["password is", fill("password is ")],
 ];
 
 for (const [name, text] of inputs) {
