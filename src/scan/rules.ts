@@ -2071,7 +2071,7 @@ export const RULES: readonly Rule[] = [
     group: "secret",
     category: "generic",
     severity: "medium",
-    keywords: GENERIC_KEYWORDS,
+    keywords: ["pass", "secret", "token", "api_key", "api-key", "apikey", "credential"],
     anchor: "keyword",
     gate: literalCallAhead,
     // Anchored on the secret word; the lookbehind holds `set`/`with` and the name's start.
