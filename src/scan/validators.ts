@@ -147,11 +147,11 @@ const PLACEHOLDER_SHAPES =
   /<[^<>]{0,60}>|^[<>]|%\(\w+\)[sdr]|(?:^|[^A-Za-z0-9])[xX]{3}(?:$|[^A-Za-z0-9])/;
 
 /**
- * A dotted member chain (`self.token`, `config.api.key!`) or a call/index (`getToken(`,
- * `env["X"]`). Values containing a call (`a+len(b)`) are caught separately.
+ * A dotted member chain (`self.token`, `config.api.key!`, `this.#key`) or a call/index
+ * (`getToken(`, `env["X"]`). Values containing a call (`a+len(b)`) are caught separately.
  */
 const CODE_REFERENCE =
-  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)[A-Za-z_$][\w$]*)+[!?;]*|[A-Za-z_$][\w$.]*\s*[([].*)$/;
+  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)#?[A-Za-z_$][\w$]*)+[!?;]*|[A-Za-z_$][\w$.#]*\s*[([].*)$/;
 /** Words in camelCase or PascalCase (`includeCredentials`, `AccessTokenProvider`): code names. */
 const CAMEL_WORDS = /^_*(?:[a-z]+|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+$/;
 
