@@ -57,6 +57,7 @@ const recall = (positives.length - misses.length) / positives.length;
 const fpr = falsePositives.length / negatives.length;
 const formats = new Set(positives.map((o) => o.c.format));
 const contexts = new Set(positives.map((o) => o.c.context));
+const negativeKinds = new Set(negatives.map((o) => o.c.format));
 const expectedRuleHits = positives.filter((o) => o.rules.includes(o.c.expect)).length;
 
 const missesByFormat = new Map<string, string[]>();
@@ -99,8 +100,11 @@ if (values.json) {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   out(`lumera-memory scanner score (seed ${seed}, deno ${Deno.version.deno})`);
   out(
-    `corpus: ${corpus.length} cases — ${positives.length} positives (${formats.size} formats × ` +
-      `${contexts.size} contexts), ${negatives.length} hard negatives; ${RULES.length} rules`,
+    `corpus: ${corpus.length} cases — ${positives.length} positives (${formats.size} formats in ` +
+      `${contexts.size} contexts, ${
+        (positives.length / formats.size).toFixed(1)
+      } contexts per format), ` +
+      `${negatives.length} hard negatives (${negativeKinds.size} kinds); ${RULES.length} rules`,
   );
   out(
     `recall                ${pct(recall)}  (${

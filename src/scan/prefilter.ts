@@ -140,7 +140,7 @@ export interface KeywordIndex {
   /**
    * Pair of characters as written (7 bits each) → flags, small enough to stay in cache: bit 0,
    * some keyword is filed under it; bits 2–3, the pair is numeric (digits and ` -.()+/` only)
-   * with 0, 1 or 2 digits, plus one.
+   * with 1 or 2 digits, plus one (0 for a pair of separators).
    */
   readonly present: Uint8Array;
   /** Pair → 1 + offset in `lists`, 0 = none. */
@@ -278,7 +278,8 @@ export function buildKeywordIndex(keywords: readonly string[]): KeywordIndex {
     for (let b = 0; b < 128; b++) {
       const na = NUMERIC[a];
       const nb = NUMERIC[b];
-      if (na !== 0 && nb !== 0) present[(a << 7) | b] |= (na + nb - 1) << 2;
+      // Numeric pairs holding one or two digits (separator-only pairs are not flagged).
+      if (na !== 0 && nb !== 0 && na + nb > 2) present[(a << 7) | b] |= (na + nb - 1) << 2;
     }
   }
   const offsets = new Int32Array(keywords.length);
@@ -335,9 +336,31 @@ const ASCII: Uint8Array = (() => {
   return t;
 })();
 
+/** Pairs read per block of the pass (see {@link findKeywords}). */
+const BLOCK = 8192;
+/** Per block: positions of the pairs some keyword is filed under. */
+const keywordPairs = new Int32Array(BLOCK);
+/** Per block: positions of the numeric pairs holding a digit… */
+const numericPairs = new Int32Array(BLOCK);
+/** …and their flags from {@link KeywordIndex.present}. */
+const numericFlags = new Uint8Array(BLOCK);
+
+/** True when both characters at `i` and `i + 1` are digits or ` -.()+/`. */
+function numericPairAt(text: string, i: number): boolean {
+  const a = text.charCodeAt(i);
+  const b = text.charCodeAt(i + 1);
+  return a < 128 && b < 128 && NUMERIC[a] !== 0 && NUMERIC[b] !== 0;
+}
+
 /**
  * Finds every occurrence of every keyword of `index` in `text`, and the regions of the text
  * where a run of at least `minDigits` digits may be (0: not looked for).
+ *
+ * The pass works in blocks of pairs: a tight loop without branches reads each pair once and
+ * appends its position to the list of keyword pairs and to the list of numeric pairs, advancing
+ * each list's length by the pair's flag (0 or 1), so that a text's mix of flagged and unflagged
+ * pairs costs no mispredicted branch; the two short lists are then examined. The block buffers
+ * are shared: the pass never yields or calls out, so no other pass can use them meanwhile.
  */
 export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): KeywordHits {
   const { present, third, before, around } = index;
@@ -349,37 +372,61 @@ export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): 
     lastStart: new Int32Array(index.keywords.length).fill(-(1 << 30)),
   };
   const n = text.length;
-  // A run of d digits shows at least d - 2 of them in whole pairs read by this pass. Runs are
-  // closed lazily, when the next numeric pair is not adjacent, so other pairs cost nothing.
+  // A run of d digits shows at least d - 2 of them in whole pairs read by this pass; between
+  // two pairs holding digits of one run there is at most one pair of separators. Runs are
+  // closed lazily, when the next pair holding a digit is further away.
   const needDigits = minDigits > 0 ? Math.max(1, minDigits - 2) : Infinity;
   let numStart = -1;
-  let numLast = -4;
+  let numLast = -6;
   let numDigits = 0;
-  // One pair every two characters: (0,1), (2,3), …; the last character pairs with NUL.
-  for (let i = 0; i < n; i += 2) {
-    const slot = (ASCII[text.charCodeAt(i)] << 7) | (i + 1 < n ? ASCII[text.charCodeAt(i + 1)] : 0);
-    const v = present[slot];
-    if (v === 0) continue;
-    if (v > 1) {
-      if (i !== numLast + 2) {
+  // One pair every two characters: (0,1), (2,3), …; a last odd character pairs with NUL.
+  for (let from = 0; from < n; from += 2 * BLOCK) {
+    const to = Math.min(n, from + 2 * BLOCK);
+    const whole = Math.min(to, n - 1);
+    let kc = 0;
+    let nc = 0;
+    let i = from;
+    for (; i < whole; i += 2) {
+      const v = present[(ASCII[text.charCodeAt(i)] << 7) | ASCII[text.charCodeAt(i + 1)]];
+      keywordPairs[kc] = i;
+      kc += v & 1;
+      numericPairs[nc] = i;
+      numericFlags[nc] = v;
+      nc += ((v >> 2) + 3) >> 2; // 1 when bits 2–3 are set
+    }
+    if (i < to) {
+      const v = present[ASCII[text.charCodeAt(i)] << 7];
+      keywordPairs[kc] = i;
+      kc += v & 1;
+      numericPairs[nc] = i;
+      numericFlags[nc] = v;
+      nc += ((v >> 2) + 3) >> 2;
+    }
+    for (let q = 0; q < nc; q++) {
+      const p = numericPairs[q];
+      if (p !== numLast + 2 && !(p === numLast + 4 && numericPairAt(text, numLast + 2))) {
         if (numDigits >= needDigits) hits.regions.push(numStart, numLast + 2);
-        numStart = i;
+        numStart = p;
         numDigits = 0;
       }
-      numLast = i;
-      numDigits += (v >> 2) - 1;
+      numLast = p;
+      numDigits += (numericFlags[q] >> 2) - 1;
     }
-    if ((v & 1) === 0) continue;
-    // The characters around the pair must fit some keyword filed under it.
-    const c3 = i + 2 < n ? ASCII[text.charCodeAt(i + 2)] : 0;
-    const c0 = i > 0 ? ASCII[text.charCodeAt(i - 1)] : 0;
-    const h = aroundHash(slot, c0, c3);
-    if (
-      (third[slot * 4 + (c3 >> 5)] & (1 << (c3 & 31))) === 0 &&
-      (before[slot * 4 + (c0 >> 5)] & (1 << (c0 & 31))) === 0 &&
-      (around[h >> 5] & (1 << (h & 31))) === 0
-    ) continue;
-    candidates(text, index, slot, i, hits);
+    for (let q = 0; q < kc; q++) {
+      const p = keywordPairs[q];
+      // The characters around the pair must fit some keyword filed under it.
+      const slot = (ASCII[text.charCodeAt(p)] << 7) |
+        (p + 1 < n ? ASCII[text.charCodeAt(p + 1)] : 0);
+      const c3 = p + 2 < n ? ASCII[text.charCodeAt(p + 2)] : 0;
+      const c0 = p > 0 ? ASCII[text.charCodeAt(p - 1)] : 0;
+      const h = aroundHash(slot, c0, c3);
+      if (
+        (third[slot * 4 + (c3 >> 5)] & (1 << (c3 & 31))) === 0 &&
+        (before[slot * 4 + (c0 >> 5)] & (1 << (c0 & 31))) === 0 &&
+        (around[h >> 5] & (1 << (h & 31))) === 0
+      ) continue;
+      candidates(text, index, slot, p, hits);
+    }
   }
   if (numDigits >= needDigits) hits.regions.push(numStart, Math.min(n, numLast + 2));
   return hits;
@@ -423,15 +470,27 @@ function candidates(
   }
 }
 
-/**
- * Runs of digits that may be a card or phone number: digits with at most two of ` -.()+/`
- * between them, optionally after a `+` or `(`.
- */
-const DIGIT_RUN = /[+(]?\d(?:[ \-.()\/+]{0,2}\d){6,}/g;
+/** Per ASCII character: 1 for the separators a digit run may hold (` -.()/+`), 2 for a digit. */
+const RUN_CHAR: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of " -.()/+") t[ch.charCodeAt(0)] = 1;
+  for (let d = 48; d <= 57; d++) t[d] = 2;
+  return t;
+})();
+
+function runChar(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? RUN_CHAR[c] : 0;
+}
 
 /**
  * Digit runs of at least `minDigits` digits inside `regions` (from {@link findKeywords}), as
  * [start, end, digit count] triples in text order.
+ *
+ * A run is what `/[+(]?\d(?:[ \-.()\/+]{0,2}\d){6,}/g` matches (digits with at most two of
+ * ` -.()/+` between them, optionally after a `+` or `(`; seven digits or more), found by a plain
+ * loop: a regex repeating a group once per digit runs out of backtracking stack on a run of
+ * millions of digits.
  */
 export function findDigitRuns(
   text: string,
@@ -439,21 +498,37 @@ export function findDigitRuns(
   minDigits: number,
 ): number[] {
   const out: number[] = [];
+  const need = Math.max(7, minDigits);
   for (let r = 0; r < regions.length; r += 2) {
-    // Widen by a character on each side: a pair read by the pass may cut a run's first or last.
-    const from = Math.max(0, regions[r] - 1);
-    const to = Math.min(text.length, regions[r + 1] + 1);
-    const part = text.slice(from, to);
-    DIGIT_RUN.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = DIGIT_RUN.exec(part)) !== null) {
-      const run = m[0];
-      let digits = 0;
-      for (let i = 0; i < run.length; i++) {
-        const c = run.charCodeAt(i);
-        if (c >= 48 && c <= 57) digits++;
+    // Widen by three characters on each side: a run's first (or last) digit may share its pair
+    // with a letter, and be followed (preceded) by a pair of two separators, none of them in a
+    // region.
+    const from = Math.max(0, regions[r] - 3);
+    const to = Math.min(text.length, regions[r + 1] + 3);
+    let i = from;
+    while (i < to) {
+      if (runChar(text, i) !== 2) {
+        i++;
+        continue;
       }
-      if (digits >= minDigits) out.push(from + m.index, from + m.index + run.length, digits);
+      // A run from the digit at i: then (up to two separators, a digit) as often as they come.
+      let end = i + 1;
+      let digits = 1;
+      for (;;) {
+        let j = end;
+        if (j < to && runChar(text, j) === 1) j++;
+        if (j < to && runChar(text, j) === 1) j++;
+        if (j < to && runChar(text, j) === 2) {
+          end = j + 1;
+          digits++;
+        } else break;
+      }
+      if (digits >= need) {
+        const lead = i > from && (text.charCodeAt(i - 1) === 43 || text.charCodeAt(i - 1) === 40);
+        out.push(lead ? i - 1 : i, end, digits);
+      }
+      // No later start inside this run has more digits; go on after it.
+      i = end;
     }
   }
   return out;

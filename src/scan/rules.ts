@@ -51,6 +51,7 @@ import {
   personalEmail,
   phoneAfterKeyword,
   phoneNumber,
+  plainPassword,
   plausibleTokenBody,
   randomEnough,
   randomToken,
@@ -254,7 +255,10 @@ export function named(spec: NamedSpec): Rule {
 /** Names that hold secrets in generic assignments (each starts with a keyword below). */
 const GENERIC_NAME = String.raw`(?<!(?:page|next|continuation|sync|resume|cancell?ation|` +
   String.raw`idempotency|cursor)[_-]?)` +
-  String.raw`(?:pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key|credentials?|` +
+  // `pass` alone as a whole word or name part (`DB_PASS`, `smtp.pass`, `smtpPass`), not inside
+  // one (`bypass`, `passing`, `Passport`).
+  String.raw`(?:pass(?:word|wd|phrase)|(?<![a-z])pass(?![a-z])|(?-i:(?<=[a-z0-9])Pass)(?![a-z])|` +
+  String.raw`pwd|secret|token|api[_-]?key|credentials?|` +
   String.raw`(?:access|private|auth|encryption|signing|master|client|app|license)[_-]?key)`;
 
 const GENERIC_KEY_PREFIXES = [
@@ -307,10 +311,11 @@ const NAME_CHAR: Uint8Array = (() => {
 })();
 
 /**
- * Gate of the assignment rules: from `at`, a name (up to 64 word characters, `.` or `-`), up to
- * three closing quotes, backslashes or brackets and five spaces, then `:`, `=` or `>`.
+ * Where the separator after a name at `at` ends, or -1: from `at`, a name (up to 64 word
+ * characters, `.` or `-`), up to three closing quotes, backslashes or brackets and five spaces,
+ * then `:=`, `=>`, `:`, `=` or `>`.
  */
-export function assignmentAhead(text: string, at: number): boolean {
+function separatorEnd(text: string, at: number): number {
   const n = Math.min(text.length, at + 80);
   let i = at;
   while (i < n) {
@@ -329,7 +334,51 @@ export function assignmentAhead(text: string, at: number): boolean {
     else break;
   }
   const c = text.charCodeAt(i);
-  return c === 58 || c === 61 || c === 62;
+  const d = text.charCodeAt(i + 1);
+  if ((c === 58 && d === 61) || (c === 61 && d === 62)) return i + 2; // := =>
+  return c === 58 || c === 61 || c === 62 ? i + 1 : -1;
+}
+
+/**
+ * Gate of the assignment rules: from `at`, a name (up to 64 word characters, `.` or `-`), up to
+ * three closing quotes, backslashes or brackets and five spaces, then `:`, `=` or `>`.
+ */
+export function assignmentAhead(text: string, at: number): boolean {
+  return separatorEnd(text, at) !== -1;
+}
+
+/** Fewest characters of a value {@link looksLikeSecretValue} can accept. */
+const MIN_SECRET_VALUE = 8;
+
+/**
+ * Gate of the generic assignment rule: an assignment ({@link assignmentAhead}) whose value, as
+ * {@link GENERIC_VALUE} reads it (after up to five spaces, a backslash and an opening quote), has
+ * at least {@link MIN_SECRET_VALUE} characters. Counts at least as many characters as the regex
+ * takes, so it never rules out a match the validator could accept; it skips the regex for
+ * `"input_tokens": 123`, `token: true`, `password=""`.
+ */
+function assignedValueAhead(text: string, at: number): boolean {
+  let i = separatorEnd(text, at);
+  if (i === -1) return false;
+  for (let k = 0; k < 5 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9); k++) i++;
+  if (text.charCodeAt(i) === 92) i++;
+  const q = text.charCodeAt(i);
+  const quoted = q === 34 || q === 39 || q === 96;
+  if (quoted) i++;
+  const from = i;
+  const n = Math.min(text.length, from + MIN_SECRET_VALUE);
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 92) break;
+    if (
+      quoted
+        ? c === q
+        : c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 60
+    ) {
+      break;
+    }
+  }
+  return i - from >= MIN_SECRET_VALUE;
 }
 
 /** Gate of `--flag value` rules: the flag word, then a space or tab, then a value. */
@@ -342,14 +391,33 @@ function flagAhead(text: string, at: number): boolean {
   return (c === 32 || c === 9) && d > 32;
 }
 
-/** Gate of the email rule: `@` between a local-part character and a domain character. */
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The longest domain the email rule matches: 8 labels of 63 characters, dots and a TLD. */
+const MAX_DOMAIN = 8 * 64 + 24;
+
+/**
+ * Gate of the email rule: `@` between a local-part character and a domain character, and in the
+ * domain characters (letters, digits, `.`, `-`) that follow, a dot followed by two letters (a
+ * top-level domain; `pkg@1.2.3` has none).
+ */
 function emailAround(text: string, at: number): boolean {
   const b = text.charCodeAt(at - 1);
   const a = text.charCodeAt(at + 1);
-  const local = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) ||
-    b === 46 || b === 95 || b === 37 || b === 43 || b === 45;
-  const domain = (a >= 48 && a <= 57) || (a >= 65 && a <= 90) || (a >= 97 && a <= 122);
-  return local && domain;
+  const local = (b >= 48 && b <= 57) || isLetter(b) || b === 46 || b === 95 || b === 37 ||
+    b === 43 || b === 45;
+  const domain = (a >= 48 && a <= 57) || isLetter(a);
+  if (!local || !domain) return false;
+  const n = Math.min(text.length, at + 1 + MAX_DOMAIN);
+  for (let i = at + 2; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (isLetter(text.charCodeAt(i + 1)) && isLetter(text.charCodeAt(i + 2))) return true;
+    } else if (!((c >= 48 && c <= 57) || isLetter(c) || c === 45)) return false;
+  }
+  return false;
 }
 
 /** Gate of the URL rule: an `@` after `://` before the first `/`, `?`, quote or space. */
@@ -366,6 +434,82 @@ function userinfoAhead(text: string, at: number): boolean {
   return false;
 }
 
+/**
+ * Gate of the name/value rule: before `at`, within 40 name characters, a `name` field and its
+ * separator (`name: `, `"name": "`, `name=`).
+ */
+function nameFieldBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  const low = Math.max(0, at - 40);
+  while (i >= low) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || NAME_CHAR[c] === 0) break;
+    i--;
+  }
+  if (text.charCodeAt(i) === 34 || text.charCodeAt(i) === 39) i--;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i--;
+  const sep = text.charCodeAt(i);
+  if (sep !== 58 && sep !== 61) return false;
+  i--;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i--;
+  if (text.charCodeAt(i) === 34 || text.charCodeAt(i) === 39) i--;
+  return i >= 3 && (text.charCodeAt(i) | 32) === 101 && (text.charCodeAt(i - 1) | 32) === 109 &&
+    (text.charCodeAt(i - 2) | 32) === 97 && (text.charCodeAt(i - 3) | 32) === 110; // name
+}
+
+/**
+ * Gate of the SQL rule: `identified` then a space, or `password`, optional spaces and `(`, then
+ * a quote.
+ */
+function sqlPasswordAhead(text: string, at: number): boolean {
+  const c = text.charCodeAt(at) | 32;
+  if (c === 105) return text.charCodeAt(at + 10) === 32 || text.charCodeAt(at + 10) === 9; // i…
+  if ((text.charCodeAt(at + 4) | 32) !== 119 || (text.charCodeAt(at + 7) | 32) !== 100) {
+    return false; // pass…w…d
+  }
+  let i = at + 8;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 40) i++;
+  const q = text.charCodeAt(i);
+  return q === 39 || q === 34;
+}
+
+/** Gate of the setter rule: the name's letters, optional spaces, `(`, optional spaces, a quote. */
+function literalCallAhead(text: string, at: number): boolean {
+  let i = at;
+  const n = Math.min(text.length, at + 48);
+  while (i < n) {
+    const c = text.charCodeAt(i) | 32;
+    if ((c >= 97 && c <= 122) || c === 127) i++; // letters and _ (95 | 32 = 127)
+    else break;
+  }
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.charCodeAt(i) !== 40) return false;
+  i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const q = text.charCodeAt(i);
+  return q === 34 || q === 39;
+}
+
+/** Gate of the prose rule: the password word, a space or tab, then `is` or `was`. */
+function passwordIsAhead(text: string, at: number): boolean {
+  let i = at + 3;
+  // "pwd", "passwd", "password", "passphrase": skip the word's letters.
+  while (i < text.length && i < at + 10 && isLetter(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  if (c !== 32 && c !== 9) return false;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const a = text.charCodeAt(i) | 32;
+  const b = text.charCodeAt(i + 1) | 32;
+  return (a === 105 && b === 115) || (a === 119 && b === 97); // is, wa(s)
+}
+
+/** Gate of the `.netrc` rule: `password` in lowercase, then a space or tab. */
+function netrcPasswordAhead(text: string, at: number): boolean {
+  if (!text.startsWith("password", at)) return false;
+  const c = text.charCodeAt(at + 8);
+  return c === 32 || c === 9;
+}
+
 /** Gate of the bearer rule: a space or tab after the word. */
 function spaceAfterWord(text: string, at: number): boolean {
   const c = text.charCodeAt(at + 6);
@@ -375,10 +519,20 @@ function spaceAfterWord(text: string, at: number): boolean {
 /** Token68 characters (RFC 7235) for authorization credentials. */
 const TOKEN68 = String.raw`[A-Za-z0-9\-._~+\/]+=*`;
 
+/**
+ * Placeholder marks in a key block: an ellipsis, six x's, a `<placeholder>`, four asterisks.
+ * Literal runs (`xxxxxx`, not `x{6}`) compile to a faster search.
+ */
+const PEM_PLACEHOLDER = /\.\.\.|…|xxxxxx|XXXXXX|<[a-z _-]+>|\*\*\*\*/;
+
 /** Body of a PEM block: base64, line breaks (real or escaped), indentation, line-number marks. */
 const PEM_BODY = String.raw`(?:[A-Za-z0-9+\/=\s→|:]|\\[rn])`;
-/** Line breaks (real or escaped), indentation and line-number prefixes (`   12→`, `12:`). */
-const GAP = String.raw`(?:\s|\\[rn]|\d{1,7}(?:→|\t|[:|] ?)|(?<=\n)\+)*`;
+/**
+ * Line breaks (real or escaped), indentation and line-number prefixes (`   12→`, `12:`): up to
+ * 128 of them. Every repetition of a group is bounded: the regex engine keeps a backtracking
+ * entry per repetition, and an unbounded one runs out of stack on megabytes of blank lines.
+ */
+const GAP = String.raw`(?:\s|\\[rn]|\d{1,7}(?:→|\t|[:|] ?)|(?<=\n)\+){0,128}`;
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -397,13 +551,13 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     pattern: new RegExp(
       String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----${GAP}` +
-        String.raw`(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}(?:\s|\\[rn])${GAP})*` +
+        String.raw`(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}(?:\s|\\[rn])${GAP}){0,16}` +
         String.raw`\+?[A-Za-z0-9+\/=]{24,}` +
         String
           .raw`(?:${PEM_BODY}{0,65536}?-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----)?`,
       "g",
     ),
-    validate: (value) => !/\.\.\.|…|x{6}|X{6}|<[a-z _-]+>|\*{4}/.test(value),
+    validate: (value) => !PEM_PLACEHOLDER.test(value),
   },
   {
     id: "putty-private-key",
@@ -418,7 +572,7 @@ export const RULES: readonly Rule[] = [
         String.raw`${GAP}[A-Za-z0-9+\/=]{16,}(?:[A-Za-z0-9+\/=\s→|:]|\\[rn]){0,8192}`,
       "g",
     ),
-    validate: (value) => !/\.\.\.|…|x{6}/.test(value),
+    validate: (value) => !/\.\.\.|…|xxxxxx/.test(value),
   },
   prefixed({
     id: "age-secret-key",
@@ -987,8 +1141,15 @@ export const RULES: readonly Rule[] = [
     keywords: [":AA", "telegram.org/bot"],
     anchor: "keyword",
     pattern:
-      /(?<=(?<![\w:])(?=(\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])))\d{8,10}):AA|telegram\.org\/bot(?=(\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])))/g,
-    secretGroup: 1,
+      // Built from a string: the linter does not know duplicate named groups in alternatives.
+      new RegExp(
+        String
+          .raw`(?<=(?<![\w:])(?=(?<v>\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])))\d{8,10}):AA|` +
+          String.raw`telegram\.org\/bot(?=(?<v>\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])))`,
+        "g",
+      ),
+    // One named group in both branches (a numbered group would be undefined in the second).
+    secretGroup: "v",
     validate: (value) => plausibleTokenBody(value.slice(value.indexOf(":") + 1)),
   },
   prefixed({
@@ -1489,6 +1650,16 @@ export const RULES: readonly Rule[] = [
     prefixes: ["rdme_"],
     body: "[a-z0-9]{70}",
   }),
+  prefixed({
+    id: "django-secret-key",
+    description: "Django SECRET_KEY as generated by startproject (django-insecure-…)",
+    category: "generic",
+    prefixes: ["django-insecure-"],
+    // get_random_secret_key(): 50 characters of a-z, 0-9 and !@#$%^&*(-_=+).
+    body: String.raw`[a-z0-9!@#$%^&*(\-_=+)]{50}`,
+    right: String.raw`(?![a-z0-9!@#$%^&*(\-_=+)])`,
+    validate: (value) => shannonEntropy(value.slice(16)) >= 4 && !/(.)\1{5}/.test(value),
+  }),
   {
     id: "lumera-memory-key",
     description: "lumera-memory master key (LUMERA_MEMORY_KEY value)",
@@ -1564,7 +1735,7 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     gate: userinfoAhead,
     pattern:
-      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{0,256}:([^\s\/?@"'`<>\\]{1,256})@(?!(?:[\w-]+\.)*example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
+      /(?<=[A-Za-z0-9]):\/\/[^\s:\/?#@"'`<>\\]{0,256}:([^\s\/?@"'`<>\\]{1,256})@(?!(?:[\w-]+\.){0,16}example\.(?:com|org|net)\b)[A-Za-z0-9[]/g,
     secretGroup: 1,
     validate: urlPassword,
     priority: PRIORITY_STRUCTURAL,
@@ -1616,7 +1787,7 @@ export const RULES: readonly Rule[] = [
       "gi",
     ),
     secretGroup: "v",
-    gate: assignmentAhead,
+    gate: assignedValueAhead,
     validate: (value, match) =>
       looksLikeSecretValue(value, isLiteralValue(value, match)) && !isKnownExample(value),
     priority: PRIORITY_GENERIC,
@@ -1683,7 +1854,8 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     gate: flagAhead,
     pattern: new RegExp(
-      String.raw`(?<=(?<![\w-])-?)-(?:password|passwd|pass|token|auth-token|access-token|` +
+      String
+        .raw`(?<=(?<![\w-])-?)-(?:password|passwd|passphrase|pass|token|auth-token|access-token|` +
         String.raw`api-key|apikey|secret|client-secret)[ \t]+["']?([^\s"'\`]{8,4096})`,
       "gi",
     ),
@@ -1703,6 +1875,233 @@ export const RULES: readonly Rule[] = [
     secretGroup: 1,
     validate: mysqlPassword,
     priority: PRIORITY_GENERIC,
+  },
+
+  {
+    id: "password-in-prose",
+    description: 'password stated in a sentence ("the password is …")',
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["pass", "pwd"],
+    anchor: "keyword",
+    gate: passwordIsAhead,
+    // The value: 8 or more characters, quoted or ending before sentence punctuation.
+    pattern: new RegExp(
+      String.raw`(?<![\w-])(?:pass(?:word|phrase|wd)|pwd)[ \t]+(?:is|was)[ \t]+` +
+        String.raw`(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+)?` +
+        String.raw`(?:(?<q>["'\`])(?<v>[^\s"'\`]{8,128})\k<q>|` +
+        String.raw`(?<v>[^\s"'\`,;\\]{7,127}[^\s"'\`,;\\.!?:)]))(?![^\s.,;:!?)"'\`])`,
+      "gi",
+    ),
+    secretGroup: "v",
+    // Stricter than an assignment: letters and digits, random-looking, not code.
+    validate: (value) =>
+      /\d/.test(value) && /[A-Za-z]/.test(value) && looksLikeSecretValue(value) &&
+      !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "command-line-password",
+    description:
+      "password given to a command with a short flag (docker/podman login -p, sshpass -p, " +
+      "redis-cli -a, mongosh -p, ldapsearch -w, zip -P, 7z -p, ssh-keygen -N, smbclient -U " +
+      "user%password, openssl -passin/-passout pass:)",
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: [
+      ...["login", "sshpass", "redis-cli", "mongo", "ldap", "-passin", "-passout", "zip"],
+      ...["7z ", "ssh-keygen", "smbclient"],
+    ],
+    anchor: "keyword",
+    // Each branch starts at its keyword; the flag is searched for on the same command line.
+    pattern: new RegExp(
+      String.raw`(?:(?<=(?<![\w-])(?:docker|podman|nerdctl|buildah|skopeo|oras|registry|az|cf|oc)` +
+        String.raw`[ \t]{1,4})login\b[^\r\n|;&]{0,200}?[ \t](?:-p|--password)(?:[ \t]+|=)|` +
+        String.raw`sshpass[ \t]+-p[ \t]*|` +
+        String.raw`redis-cli\b[^\r\n|;&]{0,200}?[ \t]-a[ \t]+|` +
+        String.raw`mongo(?:sh|dump|restore|import|export)?\b[^\r\n|;&]{0,200}?[ \t]-p[ \t]+|` +
+        String
+          .raw`ldap(?:search|add|modify|delete|passwd|whoami)\b[^\r\n|;&]{0,200}?[ \t]-w[ \t]+|` +
+        String.raw`zip\b[^\r\n|;&]{0,200}?[ \t](?:-P|--password)[ \t]+|` +
+        String.raw`7z[ \t][^\r\n|;&]{0,200}?[ \t]-p(?=[^\s-])|` +
+        String.raw`ssh-keygen\b[^\r\n|;&]{0,200}?[ \t]-N[ \t]+|` +
+        String.raw`smbclient\b[^\r\n|;&]{0,200}?[ \t](?:-U|--user)[ \t]*[^\s%"']{1,64}%|` +
+        String.raw`-pass(?:in|out)[ \t]+pass:)` +
+        // The value: not an option (`-p --authenticationDatabase`, `-p` prompting).
+        String.raw`["']?([^\s"'\`\-][^\s"'\`]{3,255})`,
+      "g",
+    ),
+    secretGroup: 1,
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
+  },
+  {
+    id: "netrc-password",
+    description: "password in a .netrc entry (machine … login … password …)",
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: ["pass"],
+    anchor: "keyword",
+    gate: netrcPasswordAhead,
+    // Anchored on "password"; the lookbehind holds the entry's `machine` (or `default`) and its
+    // `login` (or `account`, `port`) fields, on one line or several (real or escaped line
+    // breaks, line-number prefixes): prose such as "machine learning password" has none.
+    pattern: new RegExp(
+      String.raw`(?<=(?<![\w.-])(?:machine[ \t]+[^\s\\]{1,253}|default)` +
+        String.raw`(?:${GAP}(?:login|account|port)[ \t]+[^\s\\]{1,256}){1,3}${GAP})` +
+        String.raw`password[ \t]+([^\s\\"']{1,256})`,
+      "g",
+    ),
+    secretGroup: 1,
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
+  },
+  {
+    id: "powershell-plaintext-password",
+    description: 'plain-text password in PowerShell (ConvertTo-SecureString "…" -AsPlainText)',
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: ["convertto-securestring"],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`ConvertTo-SecureString(?:[ \t]+-Force\b){0,2}(?:` +
+        String.raw`[ \t]+-AsPlainText\b(?:[ \t]+-Force\b){0,2}[ \t]+(?:-String[ \t]+)?` +
+        String.raw`(?<q>["'])(?<v>[^"'\r\n]{4,256})\k<q>|` +
+        String.raw`[ \t]+(?:-String[ \t]+)?(?<q>["'])(?<v>[^"'\r\n]{4,256})\k<q>` +
+        String.raw`(?=(?:[ \t]+-Force\b){0,2}[ \t]+-AsPlainText\b))`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
+  },
+  {
+    id: "xml-config-secret",
+    description:
+      'secret-looking value in an XML config entry (<add key="…Password|Secret|Token|ApiKey…" ' +
+      'value="…">)',
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["<add"],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`<add[ \t]+key=(?<q>["'])[\w.:-]{0,60}?` +
+        String.raw`(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|credentials?|` +
+        String.raw`(?:access|private|auth|encryption|signing|master|client|app|license)[_-]?key)` +
+        GENERIC_NOT + String.raw`[\w.:-]{0,40}\k<q>[ \t]+value=(?<r>["'])` +
+        String.raw`(?<v>[^"'<>\r\n]{1,4096})\k<r>`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+
+  {
+    id: "name-value-secret",
+    description:
+      "secret-looking value in a name/value pair whose name holds a secret word (Kubernetes and " +
+      "Compose env lists, ECS task definitions: name: API_TOKEN / value: …)",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: GENERIC_KEYWORDS,
+    anchor: "keyword",
+    gate: nameFieldBefore,
+    // Anchored on the secret word inside the name; the lookbehind holds `name:` and the name's
+    // start. The value field follows after a comma (JSON) or on a next line (YAML).
+    pattern: new RegExp(
+      String.raw`(?<=(?<![\w-])name["']?[ \t]*[:=][ \t]*["']?[\w.-]{0,40})` + GENERIC_NAME +
+        GENERIC_NOT + String.raw`[\w.-]{0,40}["']?[ \t]*` +
+        String.raw`(?:,[ \t]*|(?:\r?\n|\\[rn])(?:[ \t+]|\d{1,7}(?:→|\t|[:|] ?)){0,40})` +
+        String.raw`["']?value["']?[ \t]*[:=][ \t]*` +
+        String.raw`(?:(?<q>["'])(?<v>[^"'\s\\]{1,4096})\k<q>|(?<v>[^\s"'\`,;&\\<}]{1,4096}))`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: (value, match) =>
+      looksLikeSecretValue(value, isLiteralValue(value, match)) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "sql-password",
+    description: "password in SQL (IDENTIFIED BY '…', WITH PASSWORD '…', PASSWORD('…'))",
+    group: "secret",
+    category: "database",
+    severity: "high",
+    keywords: ["identified", "pass"],
+    anchor: "keyword",
+    gate: sqlPasswordAhead,
+    pattern: new RegExp(
+      String.raw`(?<![\w-])(?:identified[ \t]+(?:with[ \t]+\w{1,40}[ \t]+)?by|password)` +
+        String.raw`[ \t]*\(?[ \t]*(?<q>['"])(?<v>[^'"\s\\]{4,128})\k<q>`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
+  },
+  {
+    id: "php-define-secret",
+    description: "secret-looking value in a PHP define() (wp-config.php DB_PASSWORD, AUTH_KEY…)",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["define"],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`define[ \t]*\([ \t]*(?<q>['"])[A-Z0-9_]{0,40}` +
+        String.raw`(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|KEY|SALT|NONCE)[A-Z0-9_]{0,40}\k<q>` +
+        String.raw`[ \t]*,[ \t]*(?<r>['"])(?<v>(?:(?!\k<r>)[^\r\n\\]){8,256})\k<r>`,
+      "g",
+    ),
+    secretGroup: "v",
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "setter-secret",
+    description: 'secret-looking literal passed to a setter or builder (setPassword("…"), ' +
+      ".withApiKey(\"…\"), set_secret('…'))",
+    group: "secret",
+    category: "generic",
+    severity: "medium",
+    keywords: ["pass", "secret", "token", "api_key", "api-key", "apikey", "credential"],
+    anchor: "keyword",
+    gate: literalCallAhead,
+    // Anchored on the secret word; the lookbehind holds `set`/`with` and the name's start.
+    pattern: new RegExp(
+      String.raw`(?<=(?<![A-Za-z])(?:set|with)[A-Za-z_]{0,20})` +
+        String.raw`(?:pass(?:word|wd|phrase)|secret|token|api[_-]?key|credentials?)` + GENERIC_NOT +
+        String.raw`[A-Za-z_]{0,20}[ \t]*\([ \t]*(?<q>["'])(?<v>[^"'\s\\]{8,4096})\k<q>[ \t]*[,)]`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: (value) => looksLikeSecretValue(value, true) && !isKnownExample(value),
+    priority: PRIORITY_GENERIC,
+  },
+  {
+    id: "basic-auth-pair",
+    description: 'password in a user/password pair given to an HTTP client (auth=("user", "…"), ' +
+      'HTTPBasicAuth("user", "…"))',
+    group: "secret",
+    category: "auth",
+    severity: "high",
+    keywords: ["auth=(", "auth = (", "basicauth("],
+    anchor: "keyword",
+    pattern: new RegExp(
+      String.raw`(?:auth[ \t]*=[ \t]*\(|basicauth\()[ \t]*(?<q>["'])[^"'\s\\]{1,64}\k<q>[ \t]*,` +
+        String.raw`[ \t]*(?<r>["'])(?<v>[^"'\s\\]{4,128})\k<r>[ \t]*\)`,
+      "gi",
+    ),
+    secretGroup: "v",
+    validate: plainPassword,
+    priority: PRIORITY_STRUCTURAL,
   },
 
   // ----- personal data ------------------------------------------------------------------------

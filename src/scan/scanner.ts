@@ -71,8 +71,15 @@ interface Candidate {
 interface CompiledRules {
   rules: readonly Rule[];
   index: KeywordIndex;
-  /** Keyword index → indexes of the rules that declared it. */
+  /**
+   * Keyword index → the keyword sets (see {@link CompiledRules.ruleSet}) that hold it. Rules
+   * with the same keywords share one list of positions per text.
+   */
   keywordRules: number[][];
+  /** Per rule: index of its keyword set (rules with equal keyword sets share one). */
+  ruleSet: Int32Array;
+  /** Number of distinct keyword sets. */
+  sets: number;
   /** Per rule: sticky matcher for keyword-anchored rules. */
   sticky: (RegExp | undefined)[];
   /** Per rule: global matcher. */
@@ -96,8 +103,20 @@ function compile(rules: readonly Rule[]): CompiledRules {
   const keywords: string[] = [];
   const byKeyword = new Map<string, number>();
   const keywordRules: number[][] = [];
+  const setIds = new Map<string, number>();
+  const ruleSet = new Int32Array(rules.length);
   rules.forEach((rule, r) => {
-    for (const k of new Set(rule.keywords)) {
+    const own = [...new Set(rule.keywords)];
+    const key = own.slice().sort().join("\u0000");
+    let set = setIds.get(key);
+    const fresh = set === undefined;
+    if (set === undefined) {
+      set = setIds.size;
+      setIds.set(key, set);
+    }
+    ruleSet[r] = set;
+    if (!fresh) return;
+    for (const k of own) {
       let i = byKeyword.get(k);
       if (i === undefined) {
         i = keywords.length;
@@ -105,7 +124,7 @@ function compile(rules: readonly Rule[]): CompiledRules {
         keywords.push(k);
         keywordRules.push([]);
       }
-      keywordRules[i].push(r);
+      keywordRules[i].push(set);
     }
   });
   const digitRules = rules.filter((r) => r.anchor === "digits");
@@ -113,6 +132,8 @@ function compile(rules: readonly Rule[]): CompiledRules {
     rules,
     index: buildKeywordIndex(keywords),
     keywordRules,
+    ruleSet,
+    sets: setIds.size,
     // Match indices ("d") cost time on every match: only rules that capture need them.
     sticky: rules.map((r) =>
       r.anchor === "keyword" && r.keywords.length > 0
@@ -141,12 +162,13 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
   const { rules } = c;
   const hits = findKeywords(text, c.index, c.minDigits);
   const digitRuns = c.minDigits > 0 ? findDigitRuns(text, hits.regions, c.minDigits) : [];
-  const perRule: (number[] | undefined)[] = new Array(rules.length);
+  // Positions per keyword set; rules with the same keywords share one list.
+  const perSet: (number[] | undefined)[] = new Array(c.sets);
   for (let h = 0; h < hits.count; h++) {
     const p = hits.pos[h];
-    for (const r of c.keywordRules[hits.keyword[h]]) {
-      const list = perRule[r];
-      if (list === undefined) perRule[r] = [p];
+    for (const set of c.keywordRules[hits.keyword[h]]) {
+      const list = perSet[set];
+      if (list === undefined) perSet[set] = [p];
       else list.push(p);
     }
   }
@@ -179,7 +201,7 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
         }
       }
     } else if (c.sticky[r] !== undefined) {
-      const positions = perRule[r];
+      const positions = perSet[c.ruleSet[r]];
       if (positions === undefined) continue;
       if (!ascending(positions)) positions.sort((x, y) => x - y);
       const sticky = c.sticky[r]!;
@@ -198,7 +220,7 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
         accept(rule, r, m, out, 0, claimed);
       }
     } else {
-      if (rule.keywords.length > 0 && perRule[r] === undefined) continue;
+      if (rule.keywords.length > 0 && perSet[c.ruleSet[r]] === undefined) continue;
       const re = c.global[r];
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
@@ -430,16 +452,32 @@ function toDetailed(
   offset = 0,
 ): DetailedFinding[] {
   if (kept.length === 0) return [];
-  const starts = lineStarts(text);
+  // Line numbers: candidates come in text order, so newlines are counted forward from the
+  // previous one (only up to the last finding); otherwise from a table of line starts.
+  let inOrder = true;
+  for (let i = 1; i < kept.length && inOrder; i++) inOrder = kept[i].at >= kept[i - 1].at;
+  const starts = inOrder ? undefined : lineStarts(text);
+  let line = 0;
+  let lineStart = 0;
+  let nextBreak = text.indexOf("\n");
   return kept.map((c) => {
     const at = c.at - offset;
-    const lo = lastAtOrBefore(starts, at);
+    if (starts === undefined) {
+      while (nextBreak !== -1 && nextBreak < at) {
+        line++;
+        lineStart = nextBreak + 1;
+        nextBreak = text.indexOf("\n", lineStart);
+      }
+    } else {
+      line = lastAtOrBefore(starts, at);
+      lineStart = starts[line];
+    }
     const finding: Finding = {
       rule: c.rule.id,
       description: c.note === undefined ? c.rule.description : `${c.rule.description} (${c.note})`,
       path,
-      line: lo + 1,
-      column: at - starts[lo] + 1,
+      line: line + 1,
+      column: at - lineStart + 1,
       preview: maskPreview(c.value),
       group: c.rule.group,
       fingerprint: fingerprint(c.value, c.rule.id),

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { distinctChars, shannonEntropy } from "./entropy.ts";
+import { shannonEntropy } from "./entropy.ts";
 import { luhnValid } from "./luhn.ts";
 import { base62Crc32Valid } from "./checksum.ts";
 
@@ -117,6 +117,9 @@ const PLACEHOLDER_PARTS: readonly string[] = [
   "insert_",
   "insert-",
   "${",
+  "#{", // Ruby interpolation, Octopus / Azure DevOps variable substitution (`#{Secret}#`)
+  "put your", // wp-config.php sample: "put your unique phrase here"
+  "unique phrase",
   "{{",
   "}}",
   "os.getenv",
@@ -144,11 +147,11 @@ const PLACEHOLDER_SHAPES =
   /<[^<>]{0,60}>|^[<>]|%\(\w+\)[sdr]|(?:^|[^A-Za-z0-9])[xX]{3}(?:$|[^A-Za-z0-9])/;
 
 /**
- * A dotted member chain (`self.token`, `config.api.key!`) or a call/index (`getToken(`,
- * `env["X"]`). Values containing a call (`a+len(b)`) are caught separately.
+ * A dotted member chain (`self.token`, `config.api.key!`, `this.#key`) or a call/index
+ * (`getToken(`, `env["X"]`). Values containing a call (`a+len(b)`) are caught separately.
  */
 const CODE_REFERENCE =
-  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)[A-Za-z_$][\w$]*)+[!?;]*|[A-Za-z_$][\w$.]*\s*[([].*)$/;
+  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)#?[A-Za-z_$][\w$]*)+[!?;]*|[A-Za-z_$][\w$.#]*\s*[([].*)$/;
 /** Words in camelCase or PascalCase (`includeCredentials`, `AccessTokenProvider`): code names. */
 const CAMEL_WORDS = /^_*(?:[a-z]+|[A-Z][a-z]{2,})(?:[A-Z][a-z]{2,})+$/;
 
@@ -174,33 +177,55 @@ export function isPlaceholder(value: string, literal = false): boolean {
  * one repeated character, template syntax, masking characters and placeholder words. Looser
  * than {@link isPlaceholder} (a random token may contain `xxx` by chance, not `xxxx`).
  */
-const TOKEN_PLACEHOLDER =
-  /x{4}|X{4}|\*{2}|\.{3}|…|•|[<>{}$]|your|example|sample|dummy|placeholder|redacted|insert|replace|changeme|fake|token_?here|key_?here/i;
+const TOKEN_PLACEHOLDER_MARK = /\*\*|\.\.\.|…|•|[<>{}$]/;
+/**
+ * The runs of x and placeholder words of {@link TOKEN_PLACEHOLDER_MARK}, in any case, apart:
+ * two small regexes run faster than one with every alternative.
+ */
+const TOKEN_PLACEHOLDER_WORD =
+  /xxxx|your|example|sample|dummy|placeholder|redacted|insert|replace|changeme|fake|token_?here|key_?here/i;
 
-/** True when `value` has a run of six or more identical characters. */
-function hasLongRun(value: string): boolean {
-  let run = 1;
-  for (let i = 1; i < value.length; i++) {
-    if (value.charCodeAt(i) === value.charCodeAt(i - 1)) {
-      if (++run >= 6) return true;
-    } else {
-      run = 1;
-    }
-  }
-  return false;
-}
+/** Per UTF-16 code unit: the call of {@link plausibleTokenBody} that last saw it. */
+const SEEN = new Int32Array(65536);
+let seenStamp = 0;
 
 /**
- * True when the random part of a prefixed token is plausible: not a placeholder, a run or a
- * sequence. Placeholders show early, so only the first 160 characters of a long body are read
- * for them.
+ * True when the random part of a prefixed token is plausible: not a placeholder, a run of six
+ * identical characters, a sequence ({@link isSequential}) or made of fewer than three distinct
+ * characters. Placeholders show early, so only the first 160 characters of a long body are read
+ * for them. The last three checks share one pass over the characters.
  */
 export function plausibleTokenBody(body: string): boolean {
   if (body.length === 0) return false;
   const head = body.length > 160 ? body.slice(0, 160) : body;
-  if (TOKEN_PLACEHOLDER.test(head) || hasLongRun(head)) return false;
-  if (isSequential(head)) return false;
-  return distinctChars(head) >= 3;
+  if (TOKEN_PLACEHOLDER_MARK.test(head) || TOKEN_PLACEHOLDER_WORD.test(head)) return false;
+  const n = head.length;
+  if (++seenStamp === 0x7fffffff) {
+    SEEN.fill(0);
+    seenStamp = 1;
+  }
+  let prev = head.charCodeAt(0);
+  SEEN[prev] = seenStamp;
+  let distinct = 1;
+  let run = 1;
+  let steps = 0;
+  for (let i = 1; i < n; i++) {
+    const c = head.charCodeAt(i);
+    const d = c - prev;
+    if (d === 0) {
+      if (++run >= 6) return false;
+    } else {
+      run = 1;
+    }
+    if (d >= -1 && d <= 1) steps++;
+    if (SEEN[c] !== seenStamp) {
+      SEEN[c] = seenStamp;
+      distinct++;
+    }
+    prev = c;
+  }
+  if (n >= 6 && steps >= 0.6 * (n - 1)) return false;
+  return distinct >= 3;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,6 +426,48 @@ function stripQuotes(value: string): string {
   return value.replace(/^["'`]+/, "").replace(/["'`.,;:)\]}>]+$/, "");
 }
 
+/** Segments of an identifier: an acronym, a (capitalised) word, or a number. */
+const NAME_SEGMENT = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g;
+
+/** Words of type and variable names, besides {@link WORDS}. */
+const CODE_WORDS = new Set(
+  (
+    "uint int float double long short char bool boolean str array arrays buffer bytes byte bits " +
+    "hash hashed hasher digest nonce salt seed cipher crypto payload message msg raw encoded " +
+    "decoded encoder decoder encode decode result results response request req res params param " +
+    "options opts state store handler fn func callback type types schema model entity record " +
+    "item items list map set vec slice text number promise future async stream reader writer " +
+    "input output optional maybe nullable readonly partial ref box handle len length count size " +
+    "max min pair round pub priv point scalar field sig signature signer verify verifier curve " +
+    "frost schnorr bls secp ed wallet address provider derive derived child parent leaf proof " +
+    "share shares threshold issued expires expired invalid error errors opaque key_ id_ hex64 " +
+    "object obj instance class interface impl util utils helper spec specs fixture fixtures " +
+    "cred creds pwd hash256 lookup from to at by as new old prev cur current"
+  ).split(/\s+/),
+);
+
+/**
+ * True for a code name: an identifier whose parts are all known words (of type and variable
+ * names) and at most two numbers (`Uint8Array`, `Ed25519PrivateKey`, `round1Public`,
+ * `JWTPayload2`) — a type or a variable written where a value would go (`secretKey: Uint8Array`).
+ * Random values practically never qualify.
+ */
+export function isCodeName(value: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(value) || !/[a-z]/.test(value)) return false;
+  let numbers = 0;
+  let parts = 0;
+  for (const part of value.replace(/[_$]/g, " ").match(NAME_SEGMENT) ?? []) {
+    parts++;
+    if (part.charCodeAt(0) <= 57) {
+      if (++numbers > 2) return false;
+      continue;
+    }
+    const word = part.toLowerCase();
+    if (word.length < 2 || (!WORDS.has(word) && !CODE_WORDS.has(word))) return false;
+  }
+  return parts >= 2;
+}
+
 /**
  * True when `value` looks like a real secret in a `name = value` position: at least 8
  * characters, not a placeholder, reference, path, number, date or version, random enough for its
@@ -420,6 +487,7 @@ export function looksLikeSecretValue(raw: string, literal = false): boolean {
     return false;
   }
   if (NOT_SECRET_SHAPE.test(value)) return false;
+  if (!literal && isCodeName(value)) return false;
   const h = shannonEntropy(value);
   if (h < (n < 16 ? 2.5 : 3.0)) return false;
   if (isSequential(value) || isPeriodic(value) || isWordy(value)) return false;
@@ -546,6 +614,16 @@ export function urlPassword(value: string): boolean {
 
 /** A `mysql -p<password>`: at least 4 characters, not a placeholder. */
 export function mysqlPassword(value: string): boolean {
+  return plainPassword(value);
+}
+
+/**
+ * A password written where only a password can be (a command's password flag, a `.netrc`
+ * `password` field, a plain-text PowerShell string): 4 characters or more, not a placeholder,
+ * default value or reference (`$PASSWORD`, `%PASS%`, `{{ pass }}`). No randomness is required,
+ * as the place says what it is.
+ */
+export function plainPassword(value: string): boolean {
   return value.length >= 4 && !isPlaceholder(value);
 }
 
@@ -640,6 +718,7 @@ export function isPaymentCard(value: string): boolean {
   const d = value.replace(/[ -]/g, "");
   const n = d.length;
   if (n < 13 || n > 19 || /^(\d)\1*$/.test(d)) return false;
+  if (TEST_CARDS.has(d) || LONG_DIGIT_RUN.test(d)) return false;
   const two = Number(d.slice(0, 2));
   const three = Number(d.slice(0, 3));
   const four = Number(d.slice(0, 4));
@@ -663,9 +742,40 @@ export function phoneNumber(value: string): boolean {
   return d.length >= 10 && d.length <= 15 && !dummyDigits(d);
 }
 
-/** Digits that are a placeholder: one repeated digit, or a run such as `1234567`. */
+/**
+ * Seven or more identical digits in a row: a test or dummy number (`4111 1111 1111 1111`,
+ * `4000 0000 0000 0002`, `+1 555 555 5555`), practically never a real card or phone number.
+ */
+const LONG_DIGIT_RUN = /(\d)\1{6}/;
+
+/**
+ * Documented test card numbers (Stripe, Braintree, PayPal, Adyen and others print them for
+ * integration tests; they are public and belong to no one) that {@link LONG_DIGIT_RUN} does not
+ * already cover. Test code and docs in transcripts are full of them.
+ */
+const TEST_CARDS: ReadonlySet<string> = new Set([
+  "4242424242424242",
+  "4000056655665556",
+  "5105105105105100",
+  "5200828282828210",
+  "2223003122003222",
+  "378282246310005",
+  "371449635398431",
+  "378734493671000",
+  "6011000990139424",
+  "3566002020360505",
+  "3530111333300000",
+  "30569309025904",
+  "38520000023237",
+  "36227206271667",
+  "3056930009020004",
+  "4007000000027",
+]);
+
+/** Digits that are a placeholder: one repeated digit, a long run of one, or `1234567`. */
 function dummyDigits(d: string): boolean {
-  return /^(\d)\1*$/.test(d) || /0123456|1234567|2345678|3456789|9876543|8765432|7654321/.test(d);
+  return /^(\d)\1*$/.test(d) || LONG_DIGIT_RUN.test(d) ||
+    /0123456|1234567|2345678|3456789|9876543|8765432|7654321/.test(d);
 }
 
 /** {@link phoneNumber} after a phone keyword: 7 digits suffice. */

@@ -32,6 +32,25 @@ export interface View {
 
 const ESCAPE = /\\(?:[nrtbf"\\/]|u[0-9a-fA-F]{4})/g;
 
+/** Per ASCII character after a backslash: 1 for a one-character JSON escape (`n r t b f " \\ /`). */
+const SIMPLE_ESCAPE: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of 'nrtbf"\\/') t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** True when the backslash at `i` starts a JSON string escape (what {@link ESCAPE} matches). */
+function escapeAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i + 1);
+  if (c < 128 && SIMPLE_ESCAPE[c] === 1) return true;
+  return c === 117 && isHexDigit(text.charCodeAt(i + 2)) && isHexDigit(text.charCodeAt(i + 3)) &&
+    isHexDigit(text.charCodeAt(i + 4)) && isHexDigit(text.charCodeAt(i + 5));
+}
+
 /** Lines longer than this are not taken whole into the view, only around their marks. */
 const LONG_LINE = 64 * 1024;
 /** Around a mark in a long line: this much before it… */
@@ -69,13 +88,18 @@ function lineRanges(
     return;
   }
   const hidden = hidingAt(text, from, to);
-  // A long line (a whole JSONL session on one line): windows around its marks only.
-  const points: number[] = [...hidden];
-  for (; k < marks.length && marks[k] < to; k++) points.push(marks[k]);
-  points.sort((a, b) => a - b);
+  // A long line (a whole JSONL session on one line): windows around its marks only. Both lists
+  // ascend: merged in one pass (no sort, so linear however many points there are).
+  let h = 0;
   let start = -1;
   let end = -1;
-  for (const p of points) {
+  while (h < hidden.length || (k < marks.length && marks[k] < to)) {
+    let p: number;
+    if (h < hidden.length && !(k < marks.length && marks[k] < to && marks[k] < hidden[h])) {
+      p = hidden[h++];
+    } else {
+      p = marks[k++];
+    }
     const a = Math.max(from, p - WINDOW_BEFORE);
     const b = Math.min(to, p + WINDOW_AFTER);
     if (a > end) {
@@ -111,15 +135,21 @@ function firstAtOrAfter(marks: Int32Array, from: number): number {
  */
 export function unescapedView(text: string, marks?: Int32Array): View | undefined {
   if (text.indexOf("\\") === -1) return undefined;
-  // 1. The ranges to decode: escaped lines (or parts of them) worth a second look.
+  // 1. The ranges to decode: escaped lines (or parts of them) worth a second look. Backslashes
+  // are found by `indexOf` (much faster than a regex over the whole text); after the first
+  // escape of a line, the search resumes at the line's end.
   const ranges: number[] = [];
-  ESCAPE.lastIndex = 0;
-  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
-    const lineStart = text.lastIndexOf("\n", m.index - 1) + 1;
-    const nl = text.indexOf("\n", m.index);
+  for (let b = text.indexOf("\\"); b !== -1;) {
+    if (!escapeAt(text, b)) {
+      b = text.indexOf("\\", b + 1);
+      continue;
+    }
+    const lineStart = text.lastIndexOf("\n", b - 1) + 1;
+    const nl = text.indexOf("\n", b);
     const lineEnd = nl === -1 ? text.length : nl;
     lineRanges(text, lineStart, lineEnd, marks, ranges);
-    ESCAPE.lastIndex = lineEnd;
+    if (nl === -1) break;
+    b = text.indexOf("\\", lineEnd);
   }
   if (ranges.length === 0) return undefined;
   // 2. Decode them, one "\n" between ranges (adjacent lines keep their own line break).
@@ -164,12 +194,17 @@ export function unescapedView(text: string, marks?: Int32Array): View | undefine
   return { text: parts.join(""), map: map.subarray(0, j) };
 }
 
-/** Base64 alphabet classes: 1 = standard only (`+`, `/`), 2 = URL-safe only (`-`, `_`), 3 = both. */
+/**
+ * Base64 alphabet classes: bit 0, the standard alphabet has it; bit 1, the URL-safe one has it
+ * (so 1 = `+` `/`, 2 = `-` `_`, 3 = both); bit 2, an uppercase letter; bit 3, a lowercase one.
+ */
 const B64: Uint8Array = (() => {
   const t = new Uint8Array(65536);
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
-    if (/[A-Za-z0-9]/.test(ch)) t[c] = 3;
+    if (/[A-Z]/.test(ch)) t[c] = 3 | 4;
+    else if (/[a-z]/.test(ch)) t[c] = 3 | 8;
+    else if (/[0-9]/.test(ch)) t[c] = 3;
     else if (ch === "+" || ch === "/") t[c] = 1;
     else if (ch === "-" || ch === "_") t[c] = 2;
   }
@@ -221,30 +256,40 @@ export function base64Runs(text: string, minLength = 32): [number, number][] {
   const n = text.length;
   let i = minLength - 1;
   while (i < n) {
-    // Scan back from i for a full window of base64 characters.
+    // Scan back from i for a full window of base64 characters, noting what it holds.
     let k = i;
     const low = i - minLength + 1;
-    while (k >= low && B64[text.charCodeAt(k)] !== 0) k--;
+    let all = 15;
+    let any = 0;
+    for (; k >= low; k--) {
+      const x = B64[text.charCodeAt(k)];
+      if (x === 0) break;
+      all &= x;
+      any |= x;
+    }
     if (k >= low) {
       i = k + minLength;
       continue;
     }
+    // Extend to the whole run: back to its start, then forward to its end (each read once).
     let start = low;
-    while (start > 0 && B64[text.charCodeAt(start - 1)] !== 0) start--;
-    let end = start;
-    let kinds = 3;
-    let cases = 0;
-    for (; end < n; end++) {
-      const c = text.charCodeAt(end);
-      const x = B64[c];
+    for (; start > 0; start--) {
+      const x = B64[text.charCodeAt(start - 1)];
       if (x === 0) break;
-      kinds &= x;
-      if (c >= 65 && c <= 90) cases |= 1;
-      else if (c >= 97 && c <= 122) cases |= 2;
+      all &= x;
+      any |= x;
+    }
+    let end = i + 1;
+    for (; end < n; end++) {
+      const x = B64[text.charCodeAt(end)];
+      if (x === 0) break;
+      all &= x;
+      any |= x;
     }
     let runEnd = end;
     while (runEnd < n && text.charCodeAt(runEnd) === 61 && runEnd - end < 2) runEnd++;
-    if (kinds !== 0 && cases === 3) out.push([start, runEnd]);
+    // Not mixing the two alphabets, and holding both upper- and lowercase letters.
+    if ((all & 3) !== 0 && (any & 12) === 12) out.push([start, runEnd]);
     i = runEnd + minLength;
   }
   return out;

@@ -30,6 +30,14 @@ const inputs: [string, string][] = [
   ["long word then =", "A".repeat(SIZE - 1) + "="],
   ["_KEY=", fill("A_KEY=")],
   ["mnemonic words", fill("mnemonic: abandon ability able ")],
+  ["zip -P", fill("zip -P ")],
+  ["docker login -p", fill("docker login -p ")],
+  ["netrc fields", fill("machine a login b password ")],
+  ["SQL password quotes", fill("password '")],
+  ["PHP define", fill("define('DB_PASSWORD', '")],
+  ["setter names", fill("setToken")],
+  ["name/value pairs", fill("- name: API_TOKEN\n  value: ")],
+  ["password is", fill("password is ")],
 ];
 
 for (const [name, text] of inputs) {
@@ -51,3 +59,34 @@ Deno.test("a 5 MiB single-line record field and 20,000 small fields finish promp
   assert.deepEqual(scanRecord({ messages }), []);
   assert.ok(performance.now() - t < LIMIT_MS);
 });
+
+/**
+ * Inputs that ran the regex engine out of backtracking stack (a RangeError, not a slow scan)
+ * while any regex repeated a group without bound: millions of repetitions of one group.
+ */
+const DEEP = 12 * 1024 * 1024;
+const deepInputs: [string, () => string][] = [
+  ["digits and dashes", () => "4111-".repeat(DEEP / 5)],
+  ["one long number", () => "1".repeat(DEEP)],
+  ["blank lines after a key header", () => "-----BEGIN RSA PRIVATE KEY-----" + "\n".repeat(DEEP)],
+  [
+    "numbered blank lines after a key header",
+    () => "-----BEGIN EC PRIVATE KEY-----" + "\n 1→".repeat(DEEP / 4),
+  ],
+  [
+    "PuTTY header then blank lines",
+    () => "PuTTY-User-Key-File-3: ssh-rsa\nPrivate-Lines: 14\n" + "\n".repeat(DEEP),
+  ],
+  ["URL host of endless labels", () => "x://a:bcdefgh@" + "a.".repeat(DEEP / 2)],
+  ["netrc fields then spaces", () => "machine a login b" + " ".repeat(DEEP) + "password xyzxyzxyz"],
+  ["PowerShell -Force repeated", () => "ConvertTo-SecureString" + " -Force".repeat(DEEP / 7)],
+];
+
+for (const [name, make] of deepInputs) {
+  Deno.test(`hostile input (${name}, 12 MiB) neither throws nor stalls`, () => {
+    const text = make();
+    const t = performance.now();
+    scanText(text);
+    assert.ok(performance.now() - t < LIMIT_MS, name);
+  });
+}

@@ -119,7 +119,7 @@ Deno.test("fingerprints: domain-separated SHA-256, canonical for cards, phones a
   assert.equal(FINGERPRINT_LABEL, "lumera-memory/scan-fingerprint/v1");
   assert.match(fingerprint("x"), /^[0-9a-f]{64}$/);
   assert.notEqual(fingerprint("x"), fingerprint("y"));
-  const card = "4" + "1".repeat(15);
+  const card = "4539" + "5787" + "6362" + "1486"; // Luhn-valid, not a test card
   assert.equal(
     fingerprint(card, "payment-card"),
     fingerprint(card.replace(/(\d{4})(?=\d)/g, "$1 "), "payment-card"),
@@ -135,7 +135,7 @@ Deno.test("fingerprints: domain-separated SHA-256, canonical for cards, phones a
 });
 
 Deno.test("redaction inside object keys, numbers and base64 runs", () => {
-  const card = Number("4" + "1".repeat(15));
+  const card = Number("4539" + "5787" + "6362" + "1486"); // Luhn-valid, not a test card
   const env = btoa(`NODE_ENV=prod\nGITHUB_TOKEN=${gh}\n`);
   const r = { [email]: "x", pay: { number: card }, cfg: `echo ${env} | base64 -d` };
   const result = applyScanPolicy(

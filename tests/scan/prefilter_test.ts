@@ -8,7 +8,13 @@ function reference(text: string, keywords: readonly string[]): Set<string> {
   const out = new Set<string>();
   keywords.forEach((k, i) => {
     const hay = k !== k.toLowerCase() ? text : lower;
-    for (let p = hay.indexOf(k); p !== -1; p = hay.indexOf(k, p + 1)) out.add(`${p}:${i}`);
+    // An occurrence overlapping the previous reported one of the same keyword is not reported.
+    let last = -Infinity;
+    for (let p = hay.indexOf(k); p !== -1; p = hay.indexOf(k, p + 1)) {
+      if (p < last + k.length) continue;
+      out.add(`${p}:${i}`);
+      last = p;
+    }
   });
   return out;
 }
@@ -87,4 +93,52 @@ Deno.test("digit regions cover every run of digits long enough, wherever it star
   }
   const none = findKeywords("1234567 and 12 34 56", index, 8);
   assert.deepEqual(findDigitRuns("1234567 and 12 34 56", none.regions, 8), []);
+});
+
+Deno.test("findKeywords across block boundaries: long texts match the naive search", () => {
+  // Keywords that can overlap themselves (AAAA…) are left out: in a run of them, which
+  // occurrence is reported first depends on the pair read, not on the position.
+  const selfOverlapping = (k: string) =>
+    [...Array(k.length - 1).keys()].some((i) => k.slice(0, i + 1) === k.slice(k.length - i - 1));
+  const keywords = [...new Set(RULES.flatMap((r) => r.keywords))].filter((k) =>
+    !selfOverlapping(k.toLowerCase())
+  );
+  let seed = 7;
+  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  for (let round = 0; round < 4; round++) {
+    const parts: string[] = [];
+    let size = 0;
+    // Over 16,384 characters (two blocks of pairs and more), odd and even lengths.
+    while (size < 40_000 + round) {
+      const piece = rand(3) === 0 ? keywords[rand(keywords.length)] : "xyz ".slice(rand(4));
+      parts.push(piece);
+      size += piece.length;
+    }
+    const text = parts.join("").slice(0, 40_000 + round);
+    assert.deepEqual(found(text, keywords), reference(text, keywords), `round ${round}`);
+  }
+});
+
+Deno.test("digit regions find exactly the runs a whole-text search finds (random texts)", () => {
+  const runRe = /[+(]?\d(?:[ \-.()\/+]{0,2}\d){6,}/g;
+  const index = buildKeywordIndex(["token"]);
+  const pieces = ["1", "23", "456", " ", "-", ".", "(", ")", "+", "/", "a", "x1", "  ", "\n", "é"];
+  let seed = 3;
+  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  for (let round = 0; round < 200; round++) {
+    const parts: string[] = [];
+    // Some texts cross the pass's block boundary (16,384 characters).
+    const count = round % 20 === 0 ? 12_000 : rand(60);
+    for (let i = 0; i < count; i++) parts.push(pieces[rand(pieces.length)]);
+    const text = parts.join("");
+    for (const min of [8, 10, 13]) {
+      const expected: number[] = [];
+      for (const m of text.matchAll(runRe)) {
+        const digits = m[0].replace(/\D/g, "").length;
+        if (digits >= min) expected.push(m.index, m.index + m[0].length, digits);
+      }
+      const hits = findKeywords(text, index, min);
+      assert.deepEqual(findDigitRuns(text, hits.regions, min), expected, `round ${round}`);
+    }
+  }
 });

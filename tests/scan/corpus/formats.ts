@@ -31,6 +31,12 @@ function pem(r: Rng, label: string, lead: string, lines: number): string {
   return `-----BEGIN ${label}-----\n${wrap(body).join("\n")}\n-----END ${label}-----`;
 }
 
+/** A typed password: letters and digits with a symbol inside (no quote, `$` or backslash). */
+function password(r: Rng): string {
+  return r.chars(alnum, r.int(8, 14)) + r.pick(["!", "#", "%", "^", "*", "-", ""]) +
+    r.chars(alnum, r.int(4, 8));
+}
+
 function github(r: Rng, prefix: string): string {
   return withBase62Crc32(prefix, r.chars(alnum, 30));
 }
@@ -652,6 +658,16 @@ export const FORMATS: readonly Format[] = [
     make: (r) => `${r.int(1, 9)}${r.chars(digits, r.int(7, 9))}:AA${r.chars(base64url, 33)}`,
   },
   {
+    id: "telegram-bot-url",
+    rule: "telegram-bot-token",
+    kind: "line",
+    name: "TELEGRAM_WEBHOOK",
+    make: (r) =>
+      `https://api.telegram.org/bot${r.int(1, 9)}${r.chars(digits, r.int(7, 9))}:${
+        r.chars(base64url, 35)
+      }/sendMessage?chat_id=-100${r.chars(digits, 10)}`,
+  },
+  {
     id: "telegram-bot-token-loose",
     rule: "telegram-bot-token-named",
     kind: "named",
@@ -1262,7 +1278,7 @@ export const FORMATS: readonly Format[] = [
   },
   {
     id: "django-secret-key",
-    rule: "generic-secret-assignment",
+    rule: "django-secret-key",
     kind: "named",
     name: "SECRET_KEY",
     make: (r) => "django-insecure-" + r.chars(lowerAlnum + "!@#$%^&*(-_=+)", 50),
@@ -1287,6 +1303,148 @@ export const FORMATS: readonly Format[] = [
     kind: "line",
     name: "CMD",
     make: (r) => `mysql -u root -h db.internal -p${r.chars(alnum, 12)} app_prod`,
+  },
+  {
+    id: "docker-login-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) =>
+      `${r.pick(["docker", "podman"])} login -u ci-bot -p ${password(r)} ${
+        r.pick(["registry.acme-corp.io", "ghcr.io", "quay.io"])
+      }`,
+  },
+  {
+    id: "sshpass-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) =>
+      `sshpass -p '${password(r)}' ssh deploy@10.0.${r.int(0, 9)}.${r.int(2, 250)} uptime`,
+  },
+  {
+    id: "redis-cli-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) => `redis-cli -h cache.internal -p 6379 -a ${password(r)} --no-auth-warning ping`,
+  },
+  {
+    id: "openssl-pass-argument",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) =>
+      `openssl pkcs12 -export -in tls.crt -inkey tls.key -out tls.p12 -passout pass:${password(r)}`,
+  },
+  {
+    id: "netrc-line",
+    rule: "netrc-password",
+    kind: "line",
+    name: "NETRC",
+    make: (r) =>
+      `machine ${r.pick(["api.github.com", "api.heroku.com", "gitlab.acme-corp.io"])} login ${
+        r.pick(["octocat", "ci-bot", "deploy"])
+      } password ${password(r)}`,
+  },
+  {
+    id: "netrc-file",
+    rule: "netrc-password",
+    kind: "block",
+    name: "NETRC",
+    make: (r) =>
+      `machine artifacts.acme-corp.io\n  login deploy\n  password ${password(r)}\n` +
+      `machine code.acme-corp.io\n  login ci\n  password ${password(r)}`,
+  },
+  {
+    id: "powershell-securestring",
+    rule: "powershell-plaintext-password",
+    kind: "line",
+    name: "PS",
+    make: (r) => {
+      const q = r.pick(["'", '"']);
+      return `$cred = New-Object PSCredential('svc-backup', (ConvertTo-SecureString ${q}${
+        password(r)
+      }${q} -AsPlainText -Force))`;
+    },
+  },
+  {
+    id: "dotnet-appsettings",
+    rule: "xml-config-secret",
+    kind: "line",
+    name: "APP_CONFIG",
+    make: (r) =>
+      `<add key="${r.pick(["PaymentGatewaySecret", "SmtpPassword", "ReportingApiKey"])}" value="${
+        r.chars(alnum, r.int(24, 40))
+      }" />`,
+  },
+  {
+    id: "k8s-env-pair",
+    rule: "name-value-secret",
+    kind: "block",
+    name: "DEPLOYMENT_ENV",
+    make: (r) =>
+      `- name: ${r.pick(["API_TOKEN", "STRIPE_SECRET", "DB_PASSWORD", "SENDGRID_API_KEY"])}\n` +
+      `  value: "${r.chars(alnum, r.int(24, 40))}"`,
+  },
+  {
+    id: "ecs-env-pair",
+    rule: "name-value-secret",
+    kind: "line",
+    name: "TASK_ENV",
+    make: (r) =>
+      `{"name": "${r.pick(["DB_PASSWORD", "JWT_SECRET", "PARTNER_API_KEY"])}", "value": "${
+        r.chars(alnum, r.int(20, 40))
+      }"}`,
+  },
+  {
+    id: "sql-create-user",
+    rule: "sql-password",
+    kind: "line",
+    name: "MIGRATION",
+    make: (r) => `CREATE USER app_rw IDENTIFIED BY '${password(r)}';`,
+  },
+  {
+    id: "sql-alter-role",
+    rule: "sql-password",
+    kind: "line",
+    name: "MIGRATION",
+    make: (r) => `ALTER ROLE reporting WITH LOGIN PASSWORD '${password(r)}';`,
+  },
+  {
+    id: "wp-config-define",
+    rule: "php-define-secret",
+    kind: "line",
+    name: "WP_CONFIG",
+    make: (r) => `define( 'DB_PASSWORD', '${password(r)}' );`,
+  },
+  {
+    id: "java-setter",
+    rule: "setter-secret",
+    kind: "line",
+    name: "JAVA",
+    make: (r) => `dataSource.setPassword("${password(r)}");`,
+  },
+  {
+    id: "python-basic-auth",
+    rule: "basic-auth-pair",
+    kind: "line",
+    name: "PY",
+    make: (r) => `resp = requests.get(url, auth=("svc-report", "${password(r)}"), timeout=10)`,
+  },
+  {
+    id: "zip-password",
+    rule: "command-line-password",
+    kind: "line",
+    name: "CMD",
+    make: (r) => `zip -P ${password(r)} -r backup.zip data/`,
+  },
+  {
+    id: "env-pass-suffix",
+    rule: "generic-secret-assignment",
+    kind: "named",
+    name: "SMTP_PASS",
+    make: (r) => password(r),
   },
   // personal data
   {

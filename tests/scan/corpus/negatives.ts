@@ -239,6 +239,54 @@ export const NEGATIVES: readonly NegativeKind[] = [
       ]),
   },
   {
+    id: "command-references",
+    family: "reference",
+    make: (r) =>
+      r.pick([
+        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+        'echo "$CR_PAT" | docker login ghcr.io -u octocat --password-stdin',
+        "docker login -u ci -p ${{ secrets.REGISTRY_TOKEN }} registry.acme-corp.io",
+        'sshpass -p "$SSHPASS" ssh deploy@10.0.0.12',
+        "sshpass -e ssh deploy@10.0.0.12 uptime",
+        'redis-cli -a "${REDIS_PASSWORD}" --no-auth-warning ping',
+        "redis-cli -h cache.internal -p 6379 ping",
+        "mongosh -u admin -p --authenticationDatabase admin",
+        "openssl pkcs12 -export -passout env:P12_PASS -out tls.p12",
+        "openssl rsa -in key.pem -passin file:/run/secrets/key_pass",
+        `machine ${
+          r.pick(["api.github.com", "api.heroku.com"])
+        } login octocat password $GITHUB_TOKEN`,
+        "machine api.github.com login <user> password <your-token>",
+        "$pw = ConvertTo-SecureString $plain -AsPlainText -Force",
+        "$pw = ConvertTo-SecureString -String $env:SVC_PASSWORD -AsPlainText -Force",
+        '$enc = ConvertTo-SecureString "76492d1116743f0423413b16050a5345" -Key $key',
+        '<add key="ApiKeyHeaderName" value="X-Api-Key" />',
+        '<add key="TokenLifetimeMinutes" value="60" />',
+        '<add key="ClientSecret" value="#{ClientSecret}#" />',
+        "SMTP_PASS=${SMTP_PASS}",
+        "const smtpPass = process.env.SMTP_PASS;",
+      ]),
+  },
+  {
+    id: "pass-words",
+    family: "prose",
+    make: (r) =>
+      r.pick([
+        "The machine learning password policy requires 12 characters.",
+        "By default password authentication is disabled on the bastion.",
+        "pass: true",
+        "bypass_cache=1 compass_heading=275.5",
+        'passport_number: "on file"',
+        `npm test -- --grep "pass"  # ${r.int(10, 400)} passing (${r.int(1, 9)}s)`,
+        'pass_through = "enabled"',
+        "PASS=1 FAIL=0 SKIP=3",
+        `[PASS] ${r.int(10, 99)} tests, pass rate: 100%`,
+        "first_pass = second_pass + 1",
+        `test_pass_count: ${r.int(10, 999)}`,
+        "if (pass == null) return; let pass = getPass();",
+      ]),
+  },
+  {
     id: "code-reference",
     family: "reference",
     make: (r) =>
@@ -265,6 +313,12 @@ export const NEGATIVES: readonly NegativeKind[] = [
         "secret: Option<String>,",
         "private_key: bytes = b''",
         "def login(username: str, password: str) -> Session:",
+        "sign: (msg: Uint8Array, secretKey: Uint8Array) => Uint8Array;",
+        "export type SecretKey = Ed25519PrivateKey;",
+        "return { public: round1Public, secret: round1Secret };",
+        "token: JWTPayload2,",
+        "password: PasswordHash256,",
+        "exports.JwtTokenIssuedAt = JwtTokenIssuedAt;",
       ]),
   },
   // prose
@@ -494,6 +548,22 @@ export const NEGATIVES: readonly NegativeKind[] = [
       ]),
   },
   // numbers
+  {
+    id: "test-cards-and-dummy-phones",
+    family: "example",
+    make: (r) =>
+      r.pick([
+        'expect(z.string().creditCard().parse("4111 1111 1111 1111")).toBe(true);',
+        "Pay with 4242 4242 4242 4242, any future expiry and any CVC.",
+        '[["Mastercard", "5555555555554444"], ["AmEx", "378282246310005"]]',
+        '{ "number": "6011111111111117", "brand": "discover", "test": true }',
+        `card_declined: 4000 0000 0000 0002 (attempt ${r.int(1, 9)})`,
+        "insufficient_funds: 4000000000009995",
+        'parse("+15555555555"); parse("+1 555 555 5555");',
+        '["JCB", "3530111333300000"], ["Diners", "30569309025904"]',
+        "braintree sandbox card 4012 8888 8888 1881",
+      ]),
+  },
   {
     id: "non-luhn-numbers",
     family: "number",
