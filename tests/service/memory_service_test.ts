@@ -155,6 +155,7 @@ Deno.test("verify finds missing, corrupt and orphaned blobs", () =>
       checked: 2,
       read_data: 2,
       problems: [],
+      leftovers: 0,
       ok: true,
     });
     const path = (p: string) => `${home}/blobs/${p.slice(10, 12)}/${p.slice(10)}`;
