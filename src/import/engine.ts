@@ -24,11 +24,8 @@ import { normalizeRecord } from "../record/schema.ts";
 import type { MemoryRecord } from "../record/schema.ts";
 import type { Finding } from "../scan/types.ts";
 import { forEachLimit } from "../service/pool.ts";
-import {
-  type LocalMemoryService,
-  scanRecordForSecrets,
-  secretRefusal,
-} from "../service/memory_service.ts";
+import { type LocalMemoryService, secretRefusal } from "../service/memory_service.ts";
+import { scanRecordForSecrets } from "../service/scan_check.ts";
 import {
   agentSessionDirs,
   findInSessionDir,

@@ -24,7 +24,6 @@ import { Transform } from "node:stream";
 import type { z } from "zod";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
-import { policyFromFlags } from "../config/config_file.ts";
 import { parseDuration } from "../service/duration.ts";
 import type { QueryInput } from "../service/types.ts";
 import {
@@ -252,18 +251,22 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
   return { kind: "cass", path: args.cass_path as string };
 }
 
-function storeOptionsOf(
+async function storeOptionsOf(
   tags: string[] | undefined,
   ttl?: string,
   redact?: string[],
-): StoreOptions | undefined {
+): Promise<StoreOptions | undefined> {
   if (tags === undefined && ttl === undefined && redact === undefined) return undefined;
   const options: StoreOptions = {};
   if (tags !== undefined) options.tags = tags;
   if (ttl !== undefined) options.ttlMs = parseDuration(ttl, "ttl");
   // Agents may ask for redaction (it only removes data); allowing is the user's call (config).
-  const policy = policyFromFlags({ redact });
-  if (policy !== undefined) options.scanPolicy = policy;
+  // The policy parser (with the scanner's rules) loads only when a call asks for redaction.
+  if (redact !== undefined) {
+    const { policyFromFlags } = await import("../config/config_file.ts");
+    const policy = policyFromFlags({ redact });
+    if (policy !== undefined) options.scanPolicy = policy;
+  }
   return options;
 }
 
@@ -368,14 +371,18 @@ function buildServer(
         TOOL_NAMES.store,
         ctx,
         storeResultOutput,
-        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags, args.ttl, args.redact)),
+        async (svc) =>
+          svc.store(
+            storeRequestOf(args),
+            await storeOptionsOf(args.tags, args.ttl, args.redact),
+          ),
       ),
   );
   server.registerTool(
     TOOL_NAMES.remember,
     { ...describe(TOOL_NAMES.remember, storeResultOutput), inputSchema: rememberInput },
     (args, ctx) =>
-      run(TOOL_NAMES.remember, ctx, storeResultOutput, (svc) =>
+      run(TOOL_NAMES.remember, ctx, storeResultOutput, async (svc) =>
         svc.store(
           defined({
             kind: "note" as const,
@@ -383,7 +390,7 @@ function buildServer(
             text: args.text,
             workspace: args.workspace,
           }),
-          storeOptionsOf(args.tags, args.ttl, args.redact),
+          await storeOptionsOf(args.tags, args.ttl, args.redact),
         )),
   );
   server.registerTool(
