@@ -12,7 +12,6 @@ import { type CliContext, openService } from "../context.ts";
 
 /** Runs the MCP server until stdin closes. */
 export async function serveCommand(ctx: CliContext): Promise<number> {
-  const { serveStdio } = await import("../../mcp/server.ts");
   let service: Promise<LocalMemoryService> | undefined;
   const getService = () => {
     // Retry after a failure (e.g. the user ran `init` while the server was up).
@@ -22,6 +21,11 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     });
     return service;
   };
+  // Start opening the service (key file, key derivation, index) while the MCP SDK loads: its
+  // file reads and key derivation wait off the main thread. A failure here is not reported; the
+  // first tool call opens again and reports it.
+  getService().catch(() => {});
+  const { serveStdio } = await import("../../mcp/server.ts");
   try {
     await serveStdio(getService, {
       version: VERSION,
