@@ -162,7 +162,7 @@ const SNIPPET_TOKENS = 16;
  * `total` is a lower bound and `total_capped` is set). This bounds a query's work at any store
  * size: ranking or counting every match of a common word costs milliseconds per 10,000 matches.
  */
-export const QUERY_WINDOW = 500;
+export const QUERY_WINDOW = 250;
 
 /** SQLite page cache per open index, in KiB. */
 const INDEX_CACHE_KIB = 32 * 1024;

@@ -227,7 +227,7 @@ export const queryResultOutput = z.object({
     .literal(true)
     .optional()
     .describe(
-      "More than 1,000 memories match: total is a lower bound and text queries rank only the newest 1,000 matches; add words or filters to reach older ones.",
+      "More than 250 memories match: total is a lower bound and text queries rank only the newest 250 matches; add words or filters to reach older ones.",
     ),
   next_cursor: z
     .string()

@@ -115,8 +115,8 @@ export interface QueryResult {
   /** Number of memories matching the query overall (a lower bound when `total_capped`). */
   total: number;
   /**
-   * Present (true) when more memories match than a query counts (1,000): `total` is then a lower
-   * bound, and a text query ranked only the newest 1,000 matches; narrow the query to reach older
+   * Present (true) when more memories match than a query counts (250): `total` is then a lower
+   * bound, and a text query ranked only the newest 250 matches; narrow the query to reach older
    * ones.
    */
   total_capped?: true;
