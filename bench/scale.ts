@@ -20,7 +20,8 @@
  */
 
 import { openMemoryService } from "../src/service/memory_service.ts";
-import { rng, session, VOCAB } from "./corpus.ts";
+import { rng, session } from "./corpus.ts";
+import { SCALE_QUERIES } from "./scale_queries.ts";
 import { bytes, ms, out, pct, randomKeyHex } from "./stats.ts";
 
 const args = Deno.args;
@@ -29,18 +30,7 @@ const MAX = maxArg ? Number(maxArg.slice(6)) : args.includes("--quick") ? 10_000
 const CHECKPOINTS = [10_000, 100_000, 1_000_000].filter((c) => c <= MAX);
 if (!CHECKPOINTS.includes(MAX)) CHECKPOINTS.push(MAX);
 
-const QUERIES = [
-  { text: "login race" },
-  { text: "flaky retry timeout", limit: 10 },
-  { text: `${VOCAB[120]} ${VOCAB[400]}` },
-  { text: `${VOCAB[900]}`, tags: ["db"] },
-  { text: "rate limiter redis", agent: "codex" },
-  { tags: ["auth"], limit: 20 },
-  { text: `how did we fix the ${VOCAB[300]} deadlock`, since: "2026-01-03" },
-  { text: '"unbalanced (quote* NEAR' },
-  { text: `${VOCAB[2000]} ${VOCAB[2500]} ${VOCAB[3000]}` },
-  { workspace: "/work/project-2", limit: 10 },
-];
+const QUERIES = SCALE_QUERIES;
 
 async function sizes(home: string, count: number) {
   let blobApparent = 0;

@@ -46,13 +46,23 @@ export function bytes(n: number): string {
  * (Linux). `undefined` elsewhere or when the process is gone.
  */
 export function peakRssBytes(pid: number): number | undefined {
+  const path = `/proc/${pid}/status`;
+  let status: string;
   try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
-    return m ? Number(m[1]) * 1024 : undefined;
+    status = Deno.readTextFileSync(path);
   } catch {
-    return undefined;
+    // Deno 2.9 lets only --allow-all read /proc; a child `cat` needs just --allow-run.
+    try {
+      const r = new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
+        .outputSync();
+      if (!r.success) return undefined;
+      status = new TextDecoder().decode(r.stdout);
+    } catch {
+      return undefined;
+    }
   }
+  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+  return m ? Number(m[1]) * 1024 : undefined;
 }
 
 /** Total size of the regular files under `dir` (recursive) and how many there are. */

@@ -13,13 +13,11 @@
  * @module
  */
 
-import { LumeraError } from "../errors.ts";
 import { DEFAULT_SCAN_POLICY, parseScanPolicy, type ScanPolicy } from "../scan/mod.ts";
-import { parseRemoteConfig, type RemoteConfig } from "./remote_config.ts";
+import type { RemoteConfig } from "./remote_config.ts";
+import { CONFIG_FILE_NAME, readConfigSections } from "./config_read.ts";
 
-/** The configuration file's name inside the data home. */
-export const CONFIG_FILE_NAME = "config.json";
-const MAX_CONFIG_BYTES = 1024 * 1024;
+export { CONFIG_FILE_NAME };
 
 /** The validated configuration. */
 export interface Config {
@@ -29,48 +27,11 @@ export interface Config {
   remote?: RemoteConfig;
 }
 
-function bad(path: string, what: string): LumeraError {
-  return new LumeraError("USAGE", `the configuration file ${path} is invalid: ${what}`, {
-    hint: "fix it (the README's Configuration section shows the format) or move it aside",
-  });
-}
-
 /** Reads `<home>/config.json`; the defaults when it does not exist. */
 export async function loadConfig(home: string): Promise<Config> {
-  const path = `${home}/${CONFIG_FILE_NAME}`;
-  let text: string;
-  try {
-    const info = await Deno.lstat(path);
-    if (!info.isFile) throw bad(path, "it is not a plain file");
-    if (info.size > MAX_CONFIG_BYTES) throw bad(path, "it is larger than 1 MiB");
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { scan: DEFAULT_SCAN_POLICY };
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw bad(path, "it is not valid JSON");
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw bad(path, "it must be a JSON object");
-  }
-  for (const key of Object.keys(json)) {
-    if (key !== "scan" && key !== "remote") {
-      throw bad(path, `unknown setting "${key.slice(0, 40)}" (known: scan, remote)`);
-    }
-  }
-  try {
-    const o = json as { scan?: unknown; remote?: unknown };
-    const remote = parseRemoteConfig(o.remote);
-    const scan = parseScanPolicy(o.scan);
-    return remote === undefined ? { scan } : { scan, remote };
-  } catch (err) {
-    if (err instanceof LumeraError) throw bad(path, err.message);
-    throw err;
-  }
+  const sections = await readConfigSections(home);
+  const scan = sections?.scan ?? DEFAULT_SCAN_POLICY;
+  return sections?.remote === undefined ? { scan } : { scan, remote: sections.remote };
 }
 
 /** Selectors given per call (CLI flags or MCP arguments). */

@@ -27,12 +27,8 @@ import { batchingCostOf } from "../remote/cost.ts";
 import type { MemoryRecord } from "../record/schema.ts";
 import type { Finding } from "../scan/types.ts";
 import { forEachLimit } from "../service/pool.ts";
-import {
-  type LocalMemoryService,
-  payloadBytes,
-  scanRecordForSecrets,
-  secretRefusal,
-} from "../service/memory_service.ts";
+import { type LocalMemoryService, payloadBytes, secretRefusal } from "../service/memory_service.ts";
+import { scanRecordForSecrets } from "../service/scan_check.ts";
 import {
   agentSessionDirs,
   findInSessionDir,

@@ -156,6 +156,17 @@ const ROW_COLUMNS =
   "m.id, m.pointer, m.content_id, m.stored_bytes, m.key_id, m.session_id, m.tool_name, m.ts_ms, m.expires_ms";
 const SNIPPET_TOKENS = 16;
 
+/**
+ * How many matches a query counts and ranks at most: a text query ranks (BM25) the newest this
+ * many memories that match it and pass its filters, and `total` counts up to this many (above it,
+ * `total` is a lower bound and `total_capped` is set). This bounds a query's work at any store
+ * size: ranking or counting every match of a common word costs milliseconds per 10,000 matches.
+ */
+export const QUERY_WINDOW = 250;
+
+/** SQLite page cache per open index, in KiB. */
+const INDEX_CACHE_KIB = 32 * 1024;
+
 function usage(message: string, hint: string): LumeraError {
   return new LumeraError("USAGE", message, { hint });
 }
@@ -222,6 +233,9 @@ export class MemoryIndex {
   /** Wraps an open, migrated database (see `openIndexDb`). */
   constructor(db: DatabaseSync) {
     this.#db = db;
+    // A query walks FTS doclists and looks up each match's row: with SQLite's default 2 MiB page
+    // cache those lookups go to the OS one pread at a time. The cache grows only as pages are read.
+    db.exec(`PRAGMA cache_size = -${INDEX_CACHE_KIB}`);
   }
 
   /** The pointer already stored for a content id, if any. */
@@ -687,48 +701,67 @@ export class MemoryIndex {
 
     if (terms.length === 0) {
       const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-      const total = (this.#stmt(`SELECT count(*) AS n FROM memories m ${filter}`).get(
-        ...params,
-      ) as { n: number }).n;
+      // Newest first: one row more than the page tells whether another page follows.
       const rows = this.#stmt(
         `SELECT ${columns} FROM memories m ${filter} ORDER BY m.ts_ms DESC, m.id DESC LIMIT ? OFFSET ?`,
-      ).all(...params, limit, offset) as unknown as HitRow[];
-      return this.#page(rows, total, offset, limit, fp);
+      ).all(...params, limit + 1, offset) as unknown as HitRow[];
+      const counted = (this.#stmt(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM memories m ${filter} LIMIT ${QUERY_WINDOW + 1})`,
+      ).get(...params) as { n: number }).n;
+      return this.#page(rows.slice(0, limit), rows.length > limit, offset, counted, fp);
     }
 
     for (const mode of ["all", "any"] as const) {
       const match = ftsMatchExpression(terms, mode)!;
       const filter = ["memories_fts MATCH ?", ...where].join(" AND ");
       const from = "memories_fts JOIN memories m ON m.id = memories_fts.rowid";
-      const total = (this.#stmt(`SELECT count(*) AS n FROM ${from} WHERE ${filter}`).get(
-        match,
-        ...params,
-      ) as { n: number }).n;
-      if (total === 0 && mode === "all" && terms.length > 1) continue;
-      // Rank first, over ids only; snippets and tags are computed for the page's rows alone.
+      // The window: the newest QUERY_WINDOW matches that pass the filters (one more tells whether
+      // there are more), walked newest first in the FTS index and stopped there; BM25 ranks only
+      // them, and the page is cut from that ranking. Ids and ranks only: snippets and tags are
+      // computed for the page's rows alone.
+      const window = `SELECT m.id AS id, bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
+         FROM ${from} WHERE ${filter} ORDER BY memories_fts.rowid DESC LIMIT ${QUERY_WINDOW + 1}`;
       const page = this.#stmt(
-        `SELECT m.id AS id, bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
-         FROM ${from} WHERE ${filter} ORDER BY rank, m.id LIMIT ? OFFSET ?`,
-      ).all(match, ...params, limit, offset) as unknown as { id: number; rank: number }[];
-      if (page.length === 0) return { ...this.#page([], total, offset, limit, fp), match: mode };
-      const details = this.#stmt(
+        `SELECT id, rank, n FROM (
+           SELECT id, rank, count(*) OVER () AS n, row_number() OVER (ORDER BY id DESC) AS newest
+           FROM (${window}))
+         WHERE newest <= ${QUERY_WINDOW} ORDER BY rank, id LIMIT ? OFFSET ?`,
+      ).all(match, ...params, limit + 1, offset) as unknown as {
+        id: number;
+        rank: number;
+        n: number;
+      }[];
+      // A page past the end holds no row to carry the count: count alone (offset > 0 only).
+      const counted = page.length > 0 ? page[0].n : offset === 0 ? 0 : (this.#stmt(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${filter}
+           LIMIT ${QUERY_WINDOW + 1})`,
+      ).get(match, ...params) as { n: number }).n;
+      if (counted === 0 && mode === "all" && terms.length > 1) continue;
+      if (page.length === 0) {
+        return { ...this.#page([], false, offset, counted, fp), match: mode };
+      }
+      // One lookup per hit: FTS5 seeks each rowid in the doclists, where `rowid IN (…)` would
+      // walk every match again.
+      const detail = this.#stmt(
         `SELECT ${columns},
            snippet(memories_fts, -1, '[', ']', '…', ${SNIPPET_TOKENS}) AS snippet
-         FROM ${from} WHERE memories_fts MATCH ? AND memories_fts.rowid IN (${
-          page.map(() => "?").join(",")
-        })`,
-      ).all(match, ...page.map((p) => p.id)) as unknown as HitRow[];
-      const byId = new Map(details.map((d) => [d.id, d]));
-      const rows = page.flatMap((p) => {
-        const d = byId.get(p.id);
+         FROM ${from} WHERE memories_fts MATCH ? AND memories_fts.rowid = ?`,
+      );
+      const rows = page.slice(0, limit).flatMap((p) => {
+        const d = detail.get(match, p.id) as HitRow | undefined;
         return d ? [{ ...d, rank: p.rank }] : [];
       });
-      return { ...this.#page(rows, total, offset, limit, fp), match: mode };
+      return { ...this.#page(rows, page.length > limit, offset, counted, fp), match: mode };
     }
     return { hits: [], total: 0 };
   }
 
-  #page(rows: HitRow[], total: number, offset: number, limit: number, fp: string): QueryResult {
+  /**
+   * One page of hits from `rows`; `after` tells whether more rows follow them. `counted` is the
+   * number of matches counted up to {@link QUERY_WINDOW} + 1; above the window the total is a
+   * lower bound and `total_capped` says so.
+   */
+  #page(rows: HitRow[], after: boolean, offset: number, counted: number, fp: string): QueryResult {
     // Token-frugal: the page stops (and the cursor continues) once the hits' text passes a cap.
     const hits: QueryHit[] = [];
     let chars = 0;
@@ -739,8 +772,14 @@ export class MemoryIndex {
       hits.push(hit);
       chars += size;
     }
+    const more = after || rows.length > hits.length;
+    const capped = counted > QUERY_WINDOW;
+    const total = capped
+      ? Math.max(QUERY_WINDOW, offset + hits.length + (more ? 1 : 0))
+      : Math.max(counted, offset + hits.length);
     const result: QueryResult = { hits, total };
-    if (offset + hits.length < total && (rows.length === limit || hits.length < rows.length)) {
+    if (capped) result.total_capped = true;
+    if (more) {
       result.next_cursor = encodeCursor({ offset: offset + hits.length, fingerprint: fp });
     }
     return result;

@@ -19,12 +19,11 @@ import {
   StdioServerTransport,
 } from "@modelcontextprotocol/server/stdio";
 import { Buffer } from "node:buffer";
+import { EventEmitter } from "node:events";
 import process from "node:process";
-import { Transform } from "node:stream";
 import type { z } from "zod";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
-import { policyFromFlags } from "../config/config_file.ts";
 import { parseDuration } from "../service/duration.ts";
 import type { QueryInput } from "../service/types.ts";
 import {
@@ -146,22 +145,62 @@ export const MAX_REQUEST_LINE_BYTES = 16 * 1024 * 1024;
  * (the SDK's reader would otherwise give up and close the connection): `onOversize` is told the
  * request's id when the line's start shows one. Whole lines also spare the SDK's reader from
  * re-scanning a growing buffer for every chunk of a long line.
+ *
+ * It stands in for stdin in front of the SDK's transport, which uses only the events (`data`,
+ * `end`, `close`, `error`), `readableEnded`, `destroyed`, `listenerCount` and `pause` of a
+ * readable stream; being a plain emitter spares the server loading `node:stream` at startup.
  */
-class OversizeLineFilter extends Transform {
+class LineFeed extends EventEmitter {
   #pieces: Uint8Array[] = [];
   #lineBytes = 0;
   #discarding = false;
   #head = "";
   readonly #limit: number;
   readonly #onOversize: (id: string | number | null) => void;
-
-  constructor(limit: number, onOversize: (id: string | number | null) => void) {
-    super();
-    this.#limit = limit;
-    this.#onOversize = onOversize;
+  readonly #source: typeof process.stdin;
+  /** True once the source ended (as a readable stream reports it). */
+  readableEnded = false;
+  /** True once the source was destroyed. */
+  get destroyed(): boolean {
+    return this.#source.destroyed;
   }
 
-  override _transform(chunk: Uint8Array, _enc: string, done: (err?: Error | null) => void) {
+  constructor(
+    source: typeof process.stdin,
+    limit: number,
+    onOversize: (id: string | number | null) => void,
+  ) {
+    super();
+    this.#source = source;
+    this.#limit = limit;
+    this.#onOversize = onOversize;
+    source.on(
+      "data",
+      (chunk: Uint8Array | string) =>
+        this.#feed(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
+    );
+    source.on("end", () => {
+      if (!this.#discarding && this.#pieces.length > 0) this.emit("data", this.#line());
+      this.readableEnded = true;
+      this.emit("end");
+    });
+    source.on("close", () => this.emit("close"));
+    source.on("error", (err: Error) => this.emit("error", err));
+  }
+
+  /** Stops reading the source (the SDK calls this when it stops listening). */
+  pause(): this {
+    this.#source.pause();
+    return this;
+  }
+
+  #line(): Buffer {
+    const line = Buffer.concat(this.#pieces);
+    this.#pieces = [];
+    return line;
+  }
+
+  #feed(chunk: Uint8Array): void {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(0x0a, start);
@@ -179,7 +218,7 @@ class OversizeLineFilter extends Transform {
       }
       if (nl !== -1) {
         if (this.#discarding) this.#onOversize(requestIdOf(this.#head));
-        else this.push(Buffer.concat(this.#pieces));
+        else this.emit("data", this.#line());
         this.#pieces = [];
         this.#discarding = false;
         this.#lineBytes = 0;
@@ -187,12 +226,6 @@ class OversizeLineFilter extends Transform {
       }
       start = end;
     }
-    done();
-  }
-
-  override _flush(done: (err?: Error | null) => void) {
-    if (!this.#discarding && this.#pieces.length > 0) this.push(Buffer.concat(this.#pieces));
-    done();
   }
 }
 
@@ -252,18 +285,22 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
   return { kind: "cass", path: args.cass_path as string };
 }
 
-function storeOptionsOf(
+async function storeOptionsOf(
   tags: string[] | undefined,
   ttl?: string,
   redact?: string[],
-): StoreOptions | undefined {
+): Promise<StoreOptions | undefined> {
   if (tags === undefined && ttl === undefined && redact === undefined) return undefined;
   const options: StoreOptions = {};
   if (tags !== undefined) options.tags = tags;
   if (ttl !== undefined) options.ttlMs = parseDuration(ttl, "ttl");
   // Agents may ask for redaction (it only removes data); allowing is the user's call (config).
-  const policy = policyFromFlags({ redact });
-  if (policy !== undefined) options.scanPolicy = policy;
+  // The policy parser (with the scanner's rules) loads only when a call asks for redaction.
+  if (redact !== undefined) {
+    const { policyFromFlags } = await import("../config/config_file.ts");
+    const policy = policyFromFlags({ redact });
+    if (policy !== undefined) options.scanPolicy = policy;
+  }
   return options;
 }
 
@@ -368,14 +405,18 @@ function buildServer(
         TOOL_NAMES.store,
         ctx,
         storeResultOutput,
-        (svc) => svc.store(storeRequestOf(args), storeOptionsOf(args.tags, args.ttl, args.redact)),
+        async (svc) =>
+          svc.store(
+            storeRequestOf(args),
+            await storeOptionsOf(args.tags, args.ttl, args.redact),
+          ),
       ),
   );
   server.registerTool(
     TOOL_NAMES.remember,
     { ...describe(TOOL_NAMES.remember, storeResultOutput), inputSchema: rememberInput },
     (args, ctx) =>
-      run(TOOL_NAMES.remember, ctx, storeResultOutput, (svc) =>
+      run(TOOL_NAMES.remember, ctx, storeResultOutput, async (svc) =>
         svc.store(
           defined({
             kind: "note" as const,
@@ -383,7 +424,7 @@ function buildServer(
             text: args.text,
             workspace: args.workspace,
           }),
-          storeOptionsOf(args.tags, args.ttl, args.redact),
+          await storeOptionsOf(args.tags, args.ttl, args.redact),
         )),
   );
   server.registerTool(
@@ -554,8 +595,10 @@ export function serveStdio(
     };
     let stdio: StdioServerTransport | undefined;
     if (options.transport === undefined) {
-      const filtered = process.stdin.pipe(
-        new OversizeLineFilter(MAX_REQUEST_LINE_BYTES, (id) => {
+      const filtered = new LineFeed(
+        process.stdin,
+        MAX_REQUEST_LINE_BYTES,
+        (id) => {
           log("mcp: a request line over the size limit was discarded");
           stdio?.send({
             jsonrpc: "2.0",
@@ -566,7 +609,7 @@ export function serveStdio(
                 `request too large: lines over ${MAX_REQUEST_LINE_BYTES} bytes are refused (a record may hold 8 MiB)`,
             },
           } as never).catch(() => {});
-        }),
+        },
       );
       stdio = new StdioServerTransport(
         filtered as unknown as typeof process.stdin,

@@ -237,7 +237,15 @@ const queryHitOutput = z.object({
 /** Success shape of a query (`QueryResult`). */
 export const queryResultOutput = z.object({
   hits: z.array(queryHitOutput),
-  total: z.number().int().nonnegative().describe("Number of memories matching the query overall."),
+  total: z.number().int().nonnegative().describe(
+    "Number of memories matching the query overall (at least this many when total_capped).",
+  ),
+  total_capped: z
+    .literal(true)
+    .optional()
+    .describe(
+      "More than 250 memories match: total is a lower bound and text queries rank only the newest 250 matches; add words or filters to reach older ones.",
+    ),
   next_cursor: z
     .string()
     .optional()

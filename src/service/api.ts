@@ -89,8 +89,8 @@ export interface MemoryService {
   retrieve(pointer: string, range?: MessageRange): Promise<RetrieveResult>;
   /** Cascade one-time fee estimate. */
   estimate(input: EstimateInput): EstimateResult;
-  /** Runs the secret scanner over text. */
-  scanText(text: string): ScanResult;
+  /** Runs the secret scanner over text (the scanner may load on first use). */
+  scanText(text: string): ScanResult | Promise<ScanResult>;
   /** Counts, sizes and time range of the store, per agent, workspace, kind and key. */
   stats(): StatsResult;
   /** Forgets memories (index rows, local blobs, tombstones); a dry run unless `confirm`. */

@@ -19,29 +19,14 @@ import { MemoryIndex, sessionKey } from "../index/memory_index.ts";
 import { RemoteIndex } from "../index/remote_index.ts";
 import { MAX_RECORD_BYTES } from "../record/limits.ts";
 import { canonicalJson, type MemoryRecord, normalizeRecord } from "../record/schema.ts";
-import {
-  applyScanPolicy,
-  applyScanPolicyToText,
-  DEFAULT_SCAN_POLICY,
-  mergeScanPolicies,
-  type ScanPolicy,
-} from "../scan/mod.ts";
-import { loadConfig } from "../config/config_file.ts";
+import type { ScanPolicy } from "../scan/mod.ts";
+import { readConfigSections } from "../config/config_read.ts";
 import type { Finding } from "../scan/types.ts";
-import {
-  noteToRecord,
-  readRecordFile,
-  recordFromCassExport,
-  recordFromCmContext,
-} from "../sources/mod.ts";
 import type { BlobStore } from "../store/blob_store.ts";
 import { FsBlobStore } from "../store/fs_blob_store.ts";
 import { type BlobId, isBlobId, parsePointer, toPointer } from "../store/pointer.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "./api.ts";
-import { forgetMemories } from "./lifecycle/forget.ts";
 import { forEachLimit } from "./pool.ts";
-import { checkTranscriptPath } from "../import/allow_list.ts";
-import { readTranscript } from "../sources/agents/transcript.ts";
 import { storeStats } from "./lifecycle/stats.ts";
 import type {
   EstimateInput,
@@ -177,13 +162,24 @@ export function secretRefusal(findings: Finding[]): LumeraError {
   );
 }
 
+let scannerLoad: Promise<typeof import("../scan/mod.ts")> | undefined;
+
+/**
+ * The secret scanner, loaded on the first store: building its rules takes ~10 ms, which a
+ * server answering a search (or a CLI query) need not pay before its first answer.
+ */
+function loadScanner(): Promise<typeof import("../scan/mod.ts")> {
+  return scannerLoad ??= import("../scan/mod.ts");
+}
+
 /** The service over a local data home: fs blob store + SQLite index. */
 export class LocalMemoryService implements MemoryService {
   readonly #keys: KeyChain;
   readonly #db: DatabaseSync;
   readonly #index: MemoryIndex;
   readonly #blobs: BlobStore;
-  readonly #scanPolicy: ScanPolicy;
+  /** The configured scan policy; `undefined`: the default (every finding blocks). */
+  readonly #scanPolicy: ScanPolicy | undefined;
   readonly #env: (name: string) => string | undefined;
   #remote: RemoteFallback | undefined;
   /** Data home. */
@@ -197,14 +193,15 @@ export class LocalMemoryService implements MemoryService {
     this.#db = parts.db;
     this.#index = new MemoryIndex(parts.db);
     this.#blobs = parts.blobs;
-    this.#scanPolicy = parts.scanPolicy ?? DEFAULT_SCAN_POLICY;
+    this.#scanPolicy = parts.scanPolicy;
   }
 
   /** Resolves a request to a canonical record through the right source. */
   async #resolve(request: StoreRequest): Promise<MemoryRecord> {
+    if (request.kind === "record") return normalizeRecord(request.record);
+    const { noteToRecord, readRecordFile, recordFromCassExport, recordFromCmContext } =
+      await import("../sources/mod.ts");
     switch (request.kind) {
-      case "record":
-        return normalizeRecord(request.record);
       case "note":
         return noteToRecord({
           title: request.title,
@@ -233,10 +230,12 @@ export class LocalMemoryService implements MemoryService {
     // The keyed hash runs off the main thread while the scan runs on it; nothing is written
     // until the scan has passed.
     const contentIdPending = contentIdOfBytes(this.#keys.current, canonical);
+    const scanner = await loadScanner();
+    const base = this.#scanPolicy ?? scanner.DEFAULT_SCAN_POLICY;
     const policy = options.scanPolicy === undefined
-      ? this.#scanPolicy
-      : mergeScanPolicies(this.#scanPolicy, options.scanPolicy);
-    const scan = applyScanPolicy(record, policy);
+      ? base
+      : scanner.mergeScanPolicies(base, options.scanPolicy);
+    const scan = scanner.applyScanPolicy(record, policy);
     let contentId = await contentIdPending;
     if (scan.findings.length > 0) throw secretRefusal(scan.findings);
     if (scan.record !== record) {
@@ -317,6 +316,8 @@ export class LocalMemoryService implements MemoryService {
     request: Extract<StoreRequest, { kind: "transcript" }>,
     options: StoreOptions,
   ): Promise<StoreResult> {
+    const { checkTranscriptPath } = await import("../import/allow_list.ts");
+    const { readTranscript } = await import("../sources/agents/transcript.ts");
     const path = await checkTranscriptPath(request.path, this.#env);
     const results: StoreResult[] = [];
     for await (const record of readTranscript(path, { workspaceHint: request.cwd })) {
@@ -400,6 +401,7 @@ export class LocalMemoryService implements MemoryService {
 
   /** Forgets what `input` selects; only a dry run unless `confirm`. */
   async forget(input: ForgetInput, options: { confirm: boolean }): Promise<ForgetResult> {
+    const { forgetMemories } = await import("./lifecycle/forget.ts");
     return await forgetMemories(this, input, options.confirm);
   }
 
@@ -555,12 +557,13 @@ export class LocalMemoryService implements MemoryService {
   }
 
   /** Scans text for secrets and personal data. */
-  scanText(text: string): ScanResult {
+  async scanText(text: string): Promise<ScanResult> {
+    const { scanTextWithPolicy } = await import("./scan_check.ts");
     return scanTextWithPolicy(text, this.#scanPolicy);
   }
 
-  /** The scan policy from the home's configuration file. */
-  get scanPolicy(): ScanPolicy {
+  /** The scan policy from the home's configuration file; `undefined`: the default. */
+  get scanPolicy(): ScanPolicy | undefined {
     return this.#scanPolicy;
   }
 
@@ -657,7 +660,9 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
   const keys = await loadKeyChain(home, env, { passphrase: options.passphrase });
   await ensurePrivateDir(home);
   await ensurePrivateDir(`${home}/blobs`);
-  const { scan: scanPolicy, remote } = await loadConfig(home);
+  const sections = await readConfigSections(home);
+  const scanPolicy = sections?.scan;
+  const remote = sections?.remote;
   const db = await openIndexDb(`${home}/index.db`);
   const service = new LocalMemoryService({
     home,
@@ -673,37 +678,4 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
     service.attachRemote(lazyRemoteFallback(service, remote, env));
   }
   return service;
-}
-
-/** A scan result from a policy's outcome. */
-function toScanResult(
-  r: { findings: Finding[]; redactions: unknown[]; allowed: unknown[] },
-): ScanResult {
-  return {
-    clean: r.findings.length === 0,
-    findings: r.findings,
-    redacted: r.redactions.length,
-    allowed: r.allowed.length,
-  };
-}
-
-/**
- * Checks a record under a scan policy without a key or a store: `clean` is false exactly when a
- * store would be refused.
- */
-export function scanRecordForSecrets(
-  record: unknown,
-  policy: ScanPolicy = DEFAULT_SCAN_POLICY,
-): ScanResult {
-  return toScanResult(applyScanPolicy(record, policy));
-}
-
-/**
- * Checks text under a scan policy: `clean` is false exactly when storing it would be refused.
- */
-export function scanTextWithPolicy(
-  text: string,
-  policy: ScanPolicy = DEFAULT_SCAN_POLICY,
-): ScanResult {
-  return toScanResult(applyScanPolicyToText(text, policy));
 }

@@ -153,8 +153,14 @@ export interface RemoteStats {
 export interface QueryResult {
   /** The hits of this page. */
   hits: QueryHit[];
-  /** Number of memories matching the query overall. */
+  /** Number of memories matching the query overall (a lower bound when `total_capped`). */
   total: number;
+  /**
+   * Present (true) when more memories match than a query counts (250): `total` is then a lower
+   * bound, and a text query ranked only the newest 250 matches; narrow the query to reach older
+   * ones.
+   */
+  total_capped?: true;
   /** Pass as `cursor` to get the next page; absent on the last page. */
   next_cursor?: string;
   /** The workspace the search was scoped to because `cwd` is inside it. */

@@ -34,6 +34,21 @@ async function syncPath(path: string): Promise<void> {
 /** Names of the temporary files `put` writes before renaming them into place. */
 const TEMP_NAME = /^\.tmp-[0-9a-f-]{36}$/;
 
+/** {@link syncPath}, blocking: for the write path, where each async call costs a thread hop. */
+function syncPathNow(path: string): void {
+  if (Deno.build.os === "windows") return;
+  try {
+    const f = Deno.openSync(path, { read: true });
+    try {
+      f.syncSync();
+    } finally {
+      f.close();
+    }
+  } catch {
+    // Some file systems refuse fsync on directories; the rename itself is still atomic.
+  }
+}
+
 /** A {@link BlobStore} on the local file system. */
 export class FsBlobStore implements BlobStore {
   /** Directory holding the blob fan-out folders. */
@@ -56,7 +71,7 @@ export class FsBlobStore implements BlobStore {
   async #checkDir(path: string, create: boolean): Promise<void> {
     let info: Deno.FileInfo;
     try {
-      info = await Deno.lstat(path);
+      info = Deno.lstatSync(path); // a thread hop would cost more than the call
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound) || !create) throw err;
       await ensurePrivateDir(path);
@@ -69,30 +84,44 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  /** Stores bytes durably; returns their SHA-256 id. */
+  /** {@link has} without the thread hop of an async call. */
+  #hasNow(id: BlobId): boolean {
+    try {
+      return Deno.lstatSync(this.pathOf(id)).isFile;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Stores bytes durably; returns their SHA-256 id. The file calls block (a blob is small, and
+   * each async file call would cost a round trip to a worker thread, more than the call itself):
+   * the blob is fsynced and so is its directory after the rename, before this resolves.
+   */
   async put(bytes: Uint8Array): Promise<BlobId> {
     const id = (await sha256Hex(bytes)) as BlobId;
     const dir = `${this.root}/${id.slice(0, 2)}`;
     const path = this.pathOf(id);
     await this.#checkDir(this.root, true);
     await this.#checkDir(dir, true);
-    if (await this.has(id)) return id;
+    if (this.#hasNow(id)) return id;
     const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
     try {
-      const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+      const f = Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
       try {
         let written = 0;
-        while (written < bytes.byteLength) written += await f.write(bytes.subarray(written));
-        await f.sync();
+        while (written < bytes.byteLength) written += f.writeSync(bytes.subarray(written));
+        f.syncSync();
       } finally {
         f.close();
       }
-      await Deno.rename(tmp, path);
+      Deno.renameSync(tmp, path);
     } catch (err) {
       await Deno.remove(tmp).catch(() => {});
       throw err;
     }
-    await syncPath(dir);
+    syncPathNow(dir);
     return id;
   }
 

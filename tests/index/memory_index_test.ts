@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openIndexDb, SCHEMA_USER_VERSION } from "../../src/index/db.ts";
-import { MemoryIndex } from "../../src/index/memory_index.ts";
+import { MemoryIndex, QUERY_WINDOW } from "../../src/index/memory_index.ts";
 import { LumeraError } from "../../src/errors.ts";
 import { type MemoryRecord, normalizeRecord } from "../../src/record/schema.ts";
 import { tempHome } from "../helpers/home.ts";
@@ -115,6 +115,54 @@ Deno.test("filters: agent, kind, time window; cursor pagination covers everythin
   } while (cursor);
   assert.equal(seen.size, 25);
   assert.equal(pages, 4);
+});
+
+function pageAll(idx: MemoryIndex, q: { text?: string; tags?: string[] }) {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let last;
+  do {
+    last = idx.query({ ...q, limit: 100, cursor });
+    seen.push(...last.hits.map((h) => h.pointer));
+    cursor = last.next_cursor;
+  } while (cursor);
+  return { seen, last };
+}
+
+Deno.test("over the query window: total is a capped lower bound; text ranks the newest matches", async () => {
+  const idx = await memIndex();
+  const over = QUERY_WINDOW + 40;
+  const pointers: string[] = [];
+  // The oldest memory matches best (the word in its title); the window leaves it out.
+  pointers.push(add(idx, rec(0, { title: "window window window", summary: "window" })));
+  for (let i = 1; i < over; i++) pointers.push(add(idx, rec(i, { summary: `window ${i}` })));
+
+  const text = idx.query({ text: "window" });
+  assert.equal(text.total, QUERY_WINDOW);
+  assert.equal(text.total_capped, true);
+  const ranked = pageAll(idx, { text: "window" });
+  assert.equal(ranked.seen.length, QUERY_WINDOW, "pages stop at the window");
+  assert.equal(new Set(ranked.seen).size, QUERY_WINDOW, "no hit twice");
+  assert.deepEqual(
+    new Set(ranked.seen),
+    new Set(pointers.slice(over - QUERY_WINDOW)),
+    "the newest matches",
+  );
+  assert.equal(ranked.last.next_cursor, undefined);
+
+  // Listing (no text) still pages through everything; its total is capped the same way.
+  const listed = pageAll(idx, {});
+  assert.equal(listed.seen.length, over);
+  assert.equal(new Set(listed.seen).size, over);
+  const list = idx.query({ limit: 5 });
+  assert.equal(list.total, QUERY_WINDOW);
+  assert.equal(list.total_capped, true);
+
+  // Under the window the total is exact and not marked capped.
+  const few = idx.query({ text: "window", tags: ["pytest"] });
+  assert.equal(few.total, Math.ceil(over / 3));
+  assert.equal(few.total_capped, undefined);
+  assert.equal(pageAll(idx, { text: "window", tags: ["pytest"] }).seen.length, Math.ceil(over / 3));
 });
 
 Deno.test("bad query parameters are usage errors", async () => {

@@ -75,7 +75,8 @@ function render(ctx: CliContext, r: QueryResult): void {
     ? [`(workspace ${r.workspace_scope}; --all-workspaces to search every workspace)`]
     : [];
   if (r.hits.length === 0) return writeLines([...scope, "No matching memories."]);
-  const lines: string[] = [...scope, `${r.total} match${r.total === 1 ? "" : "es"}:`];
+  const count = `${r.total}${r.total_capped ? "+" : ""}`;
+  const lines: string[] = [...scope, `${count} match${r.total === 1 ? "" : "es"}:`];
   for (const h of r.hits) {
     lines.push("");
     lines.push(`${h.pointer}`);

@@ -8,7 +8,7 @@ import { ExitCode, LumeraError } from "../../errors.ts";
 import { MAX_INPUT_BYTES } from "../../record/limits.ts";
 import { loadConfig, type PolicyFlags, policyFromFlags } from "../../config/config_file.ts";
 import { mergeScanPolicies } from "../../scan/mod.ts";
-import { scanTextWithPolicy } from "../../service/memory_service.ts";
+import { scanTextWithPolicy } from "../../service/scan_check.ts";
 import type { Finding } from "../../scan/types.ts";
 import { type CliContext, homeOf } from "../context.ts";
 import { writeJson, writeLines } from "../output.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { loadConfig } from "../../config/config_file.ts";
+import { readConfigSections } from "../../config/config_read.ts";
 import { readEnv } from "../../config/home.ts";
 import type { RemoteConfig } from "../../config/remote_config.ts";
 import { logDebugError, logLine } from "../../log.ts";
@@ -22,7 +22,7 @@ async function startBackgroundSync(
 ): Promise<BackgroundSync | undefined> {
   let remote: RemoteConfig | undefined;
   try {
-    remote = (await loadConfig(homeOf(ctx))).remote;
+    remote = (await readConfigSections(homeOf(ctx)))?.remote;
   } catch {
     return undefined; // the tools report the configuration error themselves
   }
@@ -45,7 +45,6 @@ async function startBackgroundSync(
 
 /** Runs the MCP server until stdin closes. */
 export async function serveCommand(ctx: CliContext): Promise<number> {
-  const { serveStdio } = await import("../../mcp/server.ts");
   let service: Promise<LocalMemoryService> | undefined;
   const getService = () => {
     // Retry after a failure (e.g. the user ran `init` while the server was up).
@@ -55,6 +54,11 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     });
     return service;
   };
+  // Start opening the service (key file, key derivation, index) while the MCP SDK loads: its
+  // file reads and key derivation wait off the main thread. A failure here is not reported; the
+  // first tool call opens again and reports it.
+  getService().catch(() => {});
+  const { serveStdio } = await import("../../mcp/server.ts");
   const background = await startBackgroundSync(ctx, getService);
   try {
     await serveStdio(getService, {
