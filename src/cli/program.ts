@@ -126,6 +126,7 @@ export function buildProgram(
     .option("--branch <name>", "only sessions recorded on this git branch")
     .option("--all-workspaces", "search every workspace (default: the current one, when known)")
     .option("--all-versions", "also older versions of sessions imported again after they grew")
+    .option("--rank-all", "rank every match, not only the newest 250 (slower on a large store)")
     .addOption(json())
     .action(
       act(async (words: string[], o, cmd: Command) =>

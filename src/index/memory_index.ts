@@ -164,6 +164,9 @@ const SNIPPET_TOKENS = 16;
  */
 export const QUERY_WINDOW = 250;
 
+/** With `rank_all`: the most matches a query counts and ranks (in effect, every one). */
+const MAX_RANKED = 100_000_000;
+
 /** SQLite page cache per open index, in KiB. */
 const INDEX_CACHE_KIB = 32 * 1024;
 
@@ -689,7 +692,10 @@ export class MemoryIndex {
       input.branch,
       input.all_versions === true,
       scope,
+      input.rank_all === true,
     ]);
+    // How many matches are counted and ranked: the newest QUERY_WINDOW, or all of them.
+    const windowSize = input.rank_all === true ? MAX_RANKED : QUERY_WINDOW;
     const fp = fingerprint.length.toString(36) + ":" + simpleHash(fingerprint);
     const offset = input.cursor ? decodeCursor(input.cursor, fp) : 0;
 
@@ -706,9 +712,9 @@ export class MemoryIndex {
         `SELECT ${columns} FROM memories m ${filter} ORDER BY m.ts_ms DESC, m.id DESC LIMIT ? OFFSET ?`,
       ).all(...params, limit + 1, offset) as unknown as HitRow[];
       const counted = (this.#stmt(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM memories m ${filter} LIMIT ${QUERY_WINDOW + 1})`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM memories m ${filter} LIMIT ${windowSize + 1})`,
       ).get(...params) as { n: number }).n;
-      return this.#page(rows.slice(0, limit), rows.length > limit, offset, counted, fp);
+      return this.#page(windowSize, rows.slice(0, limit), rows.length > limit, offset, counted, fp);
     }
 
     for (const mode of ["all", "any"] as const) {
@@ -720,12 +726,12 @@ export class MemoryIndex {
       // them, and the page is cut from that ranking. Ids and ranks only: snippets and tags are
       // computed for the page's rows alone.
       const window = `SELECT m.id AS id, bm25(memories_fts, 8.0, 4.0, 1.0, 6.0) AS rank
-         FROM ${from} WHERE ${filter} ORDER BY memories_fts.rowid DESC LIMIT ${QUERY_WINDOW + 1}`;
+         FROM ${from} WHERE ${filter} ORDER BY memories_fts.rowid DESC LIMIT ${windowSize + 1}`;
       const page = this.#stmt(
         `SELECT id, rank, n FROM (
            SELECT id, rank, count(*) OVER () AS n, row_number() OVER (ORDER BY id DESC) AS newest
            FROM (${window}))
-         WHERE newest <= ${QUERY_WINDOW} ORDER BY rank, id LIMIT ? OFFSET ?`,
+         WHERE newest <= ${windowSize} ORDER BY rank, id LIMIT ? OFFSET ?`,
       ).all(match, ...params, limit + 1, offset) as unknown as {
         id: number;
         rank: number;
@@ -734,11 +740,11 @@ export class MemoryIndex {
       // A page past the end holds no row to carry the count: count alone (offset > 0 only).
       const counted = page.length > 0 ? page[0].n : offset === 0 ? 0 : (this.#stmt(
         `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${filter}
-           LIMIT ${QUERY_WINDOW + 1})`,
+           LIMIT ${windowSize + 1})`,
       ).get(match, ...params) as { n: number }).n;
       if (counted === 0 && mode === "all" && terms.length > 1) continue;
       if (page.length === 0) {
-        return { ...this.#page([], false, offset, counted, fp), match: mode };
+        return { ...this.#page(windowSize, [], false, offset, counted, fp), match: mode };
       }
       // One lookup per hit: FTS5 seeks each rowid in the doclists, where `rowid IN (…)` would
       // walk every match again.
@@ -751,7 +757,10 @@ export class MemoryIndex {
         const d = detail.get(match, p.id) as HitRow | undefined;
         return d ? [{ ...d, rank: p.rank }] : [];
       });
-      return { ...this.#page(rows, page.length > limit, offset, counted, fp), match: mode };
+      return {
+        ...this.#page(windowSize, rows, page.length > limit, offset, counted, fp),
+        match: mode,
+      };
     }
     return { hits: [], total: 0 };
   }
@@ -761,7 +770,14 @@ export class MemoryIndex {
    * number of matches counted up to {@link QUERY_WINDOW} + 1; above the window the total is a
    * lower bound and `total_capped` says so.
    */
-  #page(rows: HitRow[], after: boolean, offset: number, counted: number, fp: string): QueryResult {
+  #page(
+    windowSize: number,
+    rows: HitRow[],
+    after: boolean,
+    offset: number,
+    counted: number,
+    fp: string,
+  ): QueryResult {
     // Token-frugal: the page stops (and the cursor continues) once the hits' text passes a cap.
     const hits: QueryHit[] = [];
     let chars = 0;
@@ -773,9 +789,9 @@ export class MemoryIndex {
       chars += size;
     }
     const more = after || rows.length > hits.length;
-    const capped = counted > QUERY_WINDOW;
+    const capped = counted > windowSize;
     const total = capped
-      ? Math.max(QUERY_WINDOW, offset + hits.length + (more ? 1 : 0))
+      ? Math.max(windowSize, offset + hits.length + (more ? 1 : 0))
       : Math.max(counted, offset + hits.length);
     const result: QueryResult = { hits, total };
     if (capped) result.total_capped = true;

@@ -444,6 +444,7 @@ function buildServer(
           cursor: args.cursor,
           branch: args.branch,
           all_versions: args.all_versions,
+          rank_all: args.rank_all,
           all_workspaces: args.all_workspaces,
           cwd: serverCwd(),
         });

@@ -489,6 +489,12 @@ export const queryInput = z.strictObject({
     .boolean()
     .optional()
     .describe("Also older versions of sessions that were archived again after they grew."),
+  rank_all: z
+    .boolean()
+    .optional()
+    .describe(
+      "Rank every match, not only the newest 250 (use when total_capped is true and the answer may be older; slower on a large store).",
+    ),
 });
 
 /** Arguments of `list_sessions`. */

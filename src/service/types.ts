@@ -72,6 +72,11 @@ export interface QueryInput {
   cwd?: string;
   /** Search every workspace even when `cwd` is inside a known one. */
   all_workspaces?: boolean;
+  /**
+   * Rank and count every match instead of the newest 250 (slower on a large
+   * store: every matching memory is scored).
+   */
+  rank_all?: boolean;
 }
 
 /** One search hit. */

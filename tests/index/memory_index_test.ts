@@ -117,7 +117,7 @@ Deno.test("filters: agent, kind, time window; cursor pagination covers everythin
   assert.equal(pages, 4);
 });
 
-function pageAll(idx: MemoryIndex, q: { text?: string; tags?: string[] }) {
+function pageAll(idx: MemoryIndex, q: { text?: string; tags?: string[]; rank_all?: boolean }) {
   const seen: string[] = [];
   let cursor: string | undefined;
   let last;
@@ -163,6 +163,19 @@ Deno.test("over the query window: total is a capped lower bound; text ranks the 
   assert.equal(few.total, Math.ceil(over / 3));
   assert.equal(few.total_capped, undefined);
   assert.equal(pageAll(idx, { text: "window", tags: ["pytest"] }).seen.length, Math.ceil(over / 3));
+
+  // rank_all: every match counted exactly and ranked; the best (oldest) one comes first.
+  const all = idx.query({ text: "window", rank_all: true });
+  assert.equal(all.total, over);
+  assert.equal(all.total_capped, undefined);
+  assert.equal(all.hits[0].pointer, pointers[0], "the best match, however old");
+  const everything = pageAll(idx, { text: "window", rank_all: true });
+  assert.equal(new Set(everything.seen).size, over, "pages reach every match");
+  // A cursor of one mode does not continue the other.
+  assert.throws(
+    () => idx.query({ text: "window", cursor: text.next_cursor, rank_all: true }),
+    (e: unknown) => e instanceof LumeraError && e.code === "USAGE",
+  );
 });
 
 Deno.test("bad query parameters are usage errors", async () => {

@@ -340,6 +340,7 @@ Deno.test("tools/list shows the seven tools with schemas and honest annotations"
         "kind",
         "limit",
         "query",
+        "rank_all",
         "since",
         "tags",
         "until",

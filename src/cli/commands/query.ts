@@ -33,6 +33,8 @@ export interface QueryCommandOptions {
   allWorkspaces?: boolean;
   /** Include older versions of sessions. */
   allVersions?: boolean;
+  /** Rank every match, not only the newest 250. */
+  rankAll?: boolean;
 }
 
 function cwdOrUndefined(): string | undefined {
@@ -63,6 +65,7 @@ export async function queryCommand(
       branch: opts.branch,
       all_workspaces: opts.allWorkspaces === true,
       all_versions: opts.allVersions === true,
+      rank_all: opts.rankAll === true,
       cwd: cwdOrUndefined(),
     }));
   render(ctx, result);
