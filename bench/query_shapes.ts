@@ -4,7 +4,8 @@
  * bench's query shapes. For working on the query planner without refilling a store each time.
  *
  * Run: `deno run --allow-read --allow-write --allow-env bench/query_shapes.ts --n=100000
- * --db=/tmp/idx-100k.db` (the first run fills the index: about 2 minutes per 100,000).
+ * --db=/tmp/idx-100k.db` (the first run fills the index: about 2 minutes per 100,000). Add
+ * `--rank-all` to time the same shapes ranking every match instead of the newest 250.
  *
  * @module
  */
@@ -21,6 +22,7 @@ const arg = (name: string) =>
 const N = Number(arg("n") ?? 100_000);
 const path = arg("db") ?? `/tmp/lumera-query-shapes-${N}.db`;
 const runs = Number(arg("runs") ?? 30);
+const rankAll = Deno.args.includes("--rank-all");
 
 const db = await openIndexDb(path);
 const index = new MemoryIndex(db);
@@ -52,7 +54,7 @@ for (const q of SCALE_QUERIES) {
   let total = 0;
   for (let r = 0; r < runs + 2; r++) {
     const t = performance.now();
-    const res = index.query(q);
+    const res = index.query(rankAll ? { ...q, rank_all: true } : q);
     const dt = performance.now() - t;
     total = res.total;
     if (r >= 2) xs.push(dt);
@@ -64,5 +66,9 @@ for (const q of SCALE_QUERIES) {
     }  total ${total}`,
   );
 }
-out(`all shapes at ${n}: p50 ${ms(pct(all, 50))}  p99 ${ms(pct(all, 99))}`);
+out(
+  `all shapes at ${n}${rankAll ? " (rank_all)" : ""}: p50 ${ms(pct(all, 50))}  p99 ${
+    ms(pct(all, 99))
+  }`,
+);
 db.close();
