@@ -360,17 +360,39 @@ function numericPairAt(text: string, i: number): boolean {
  * appends its position to the list of keyword pairs and to the list of numeric pairs, advancing
  * each list's length by the pair's flag (0 or 1), so that a text's mix of flagged and unflagged
  * pairs costs no mispredicted branch; the two short lists are then examined. The block buffers
- * are shared: the pass never yields or calls out, so no other pass can use them meanwhile.
+ * are shared: the pass never yields or calls out (but to `onBlock`, after a block's buffers are
+ * read, and which must not start another pass), so no other pass can use them meanwhile.
+ *
+ * With `onBlock`, the caller sees the hits as the pass goes: after each block but the last, it is
+ * called with the hits so far and the position up to which the text was read (the regions found
+ * so far are closed; hits are in the order found, not always ascending). Looking at new hits then, while that part of the text is still in the processor's
+ * cache, costs much less than a second pass over a text of many megabytes. The last block has no
+ * call: the returned hits are complete.
+ *
+ * With `reuse`, the hits are written into that object (its buffers are kept when large enough),
+ * so that repeated passes allocate nothing; a pass overwrites what it held.
  */
-export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): KeywordHits {
+export function findKeywords(
+  text: string,
+  index: KeywordIndex,
+  minDigits = 0,
+  onBlock?: (hits: KeywordHits, end: number) => void,
+  reuse?: KeywordHits,
+): KeywordHits {
   const { present, third, before, around } = index;
-  const hits: KeywordHits = {
+  const hits: KeywordHits = reuse ?? {
     count: 0,
     pos: new Int32Array(256),
     keyword: new Int32Array(256),
     regions: [],
-    lastStart: new Int32Array(index.keywords.length).fill(-(1 << 30)),
+    lastStart: new Int32Array(index.keywords.length),
   };
+  hits.count = 0;
+  hits.regions.length = 0;
+  if (hits.lastStart.length !== index.keywords.length) {
+    hits.lastStart = new Int32Array(index.keywords.length);
+  }
+  hits.lastStart.fill(-(1 << 30));
   const n = text.length;
   // A run of d digits shows at least d - 2 of them in whole pairs read by this pass; between
   // two pairs holding digits of one run there is at most one pair of separators. Runs are
@@ -427,6 +449,7 @@ export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): 
       ) continue;
       candidates(text, index, slot, p, hits);
     }
+    if (onBlock !== undefined && to < n) onBlock(hits, to);
   }
   if (numDigits >= needDigits) hits.regions.push(numStart, Math.min(n, numLast + 2));
   return hits;
@@ -491,15 +514,19 @@ function runChar(text: string, i: number): number {
  * ` -.()/+` between them, optionally after a `+` or `(`; seven digits or more), found by a plain
  * loop: a regex repeating a group once per digit runs out of backtracking stack on a run of
  * millions of digits.
+ *
+ * Regions are independent: `fromRegion` skips the first ones (already looked at), and the runs
+ * are appended to `out`.
  */
 export function findDigitRuns(
   text: string,
   regions: readonly number[],
   minDigits: number,
+  fromRegion = 0,
+  out: number[] = [],
 ): number[] {
-  const out: number[] = [];
   const need = Math.max(7, minDigits);
-  for (let r = 0; r < regions.length; r += 2) {
+  for (let r = 2 * fromRegion; r < regions.length; r += 2) {
     // Widen by three characters on each side: a run's first (or last) digit may share its pair
     // with a letter, and be followed (preceded) by a pair of two separators, none of them in a
     // region.

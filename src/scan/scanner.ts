@@ -28,8 +28,20 @@
 import type { Finding } from "./types.ts";
 import { PRIORITY_SPECIFIC, type Rule, RULES } from "./rules.ts";
 import { maskPreview } from "./mask.ts";
-import { buildKeywordIndex, findDigitRuns, findKeywords, type KeywordIndex } from "./prefilter.ts";
-import { base64HeadIsText, base64Runs, unescapedView } from "./views.ts";
+import {
+  buildKeywordIndex,
+  findDigitRuns,
+  findKeywords,
+  type KeywordHits,
+  type KeywordIndex,
+} from "./prefilter.ts";
+import {
+  base64HeadIsText,
+  type Base64Scan,
+  continueBase64Runs,
+  startBase64Runs,
+  unescapedView,
+} from "./views.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { decodeBase64, isPrintable } from "./validators.ts";
 
@@ -86,7 +98,32 @@ interface CompiledRules {
   global: RegExp[];
   /** Fewest digits of any digit-anchored rule (0 when there is none). */
   minDigits: number;
+  /** Keyword-anchored rules with a gate, in rule order. */
+  gated: number[];
+  /** Buffers of {@link collect}, kept from one text to the next. */
+  scratch: Scratch;
 }
+
+/**
+ * What {@link collect} works in, reused from one call to the next so that a text with nothing
+ * in it allocates nothing in proportion to its length. `collect` never runs inside another
+ * `collect` (gates and validators do not scan), so one set per rule table is enough.
+ */
+interface Scratch {
+  /** The prefilter's hits. */
+  hits: KeywordHits;
+  /** Per keyword set: positions of its keywords' hits, in the order found… */
+  setPos: Int32Array[];
+  /** …and how many. */
+  setLen: Int32Array;
+  /** Per gated rule: the positions whose gate passed (empty for other rules). */
+  passed: number[][];
+  /** Per gated rule: how many of its set's positions were put to the gate. */
+  cursor: Int32Array;
+}
+
+/** Buffers larger than this many entries are not kept after a text (a hostile one, say). */
+const KEEP_ENTRIES = 1 << 16;
 
 const compiledTables = new WeakMap<readonly Rule[], CompiledRules>();
 
@@ -146,6 +183,23 @@ function compile(rules: readonly Rule[]): CompiledRules {
     minDigits: digitRules.length === 0
       ? 0
       : Math.max(1, Math.min(...digitRules.map((r) => r.digits ?? 1))),
+    gated: [...rules.keys()].filter((r) =>
+      rules[r].anchor === "keyword" && rules[r].keywords.length > 0 &&
+      rules[r].gate !== undefined
+    ),
+    scratch: {
+      hits: {
+        count: 0,
+        pos: new Int32Array(256),
+        keyword: new Int32Array(256),
+        regions: [],
+        lastStart: new Int32Array(keywords.length),
+      },
+      setPos: Array.from({ length: setIds.size }, () => new Int32Array(64)),
+      setLen: new Int32Array(setIds.size),
+      passed: rules.map(() => []),
+      cursor: new Int32Array(rules.length),
+    },
   };
   compiledTables.set(rules, c);
   return c;
@@ -156,22 +210,61 @@ const DIGIT_CONTEXT = 3;
 
 /**
  * Runs the rules over `text` (one view); candidates are in `text`'s coordinates. Returns the
- * ascending positions where the text had anything to look at (keyword hits, digit runs).
+ * ascending positions where the text had anything to look at (keyword hits, digit runs). With
+ * `b64`, also finds the text's base64 runs (into `b64`).
+ *
+ * Everything that looks at each hit or each part of the text is done as the prefilter goes,
+ * block by block, while that part of the text is still in the processor's cache: filing hits
+ * per keyword set, the rules' gates (pure functions of the text and a position: asking them
+ * early, in another order, changes nothing), digit runs and base64 runs. On a text of many
+ * megabytes, going back over it once per rule costs a cache miss per position. What remains for
+ * the rule loop is the regexes, at the few positions whose gate passed.
  */
-function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
-  const { rules } = c;
-  const hits = findKeywords(text, c.index, c.minDigits);
-  const digitRuns = c.minDigits > 0 ? findDigitRuns(text, hits.regions, c.minDigits) : [];
-  // Positions per keyword set; rules with the same keywords share one list.
-  const perSet: (number[] | undefined)[] = new Array(c.sets);
-  for (let h = 0; h < hits.count; h++) {
-    const p = hits.pos[h];
-    for (const set of c.keywordRules[hits.keyword[h]]) {
-      const list = perSet[set];
-      if (list === undefined) perSet[set] = [p];
-      else list.push(p);
-    }
+function collect(text: string, c: CompiledRules, out: Candidate[], b64?: Base64Scan): Int32Array {
+  const { rules, gated, scratch } = c;
+  const { setPos, setLen, passed, cursor } = scratch;
+  setLen.fill(0);
+  for (const r of gated) {
+    passed[r].length = 0;
+    cursor[r] = 0;
   }
+  const digitRuns: number[] = [];
+  let filed = 0;
+  let regionsDone = 0;
+  const onBlock = (hits: KeywordHits, end: number) => {
+    // Positions per keyword set; rules with the same keywords share one list.
+    for (let h = filed; h < hits.count; h++) {
+      const p = hits.pos[h];
+      for (const set of c.keywordRules[hits.keyword[h]]) {
+        let list = setPos[set];
+        const len = setLen[set];
+        if (len === list.length) {
+          list = new Int32Array(len * 2);
+          list.set(setPos[set]);
+          setPos[set] = list;
+        }
+        list[len] = p;
+        setLen[set] = len + 1;
+      }
+    }
+    filed = hits.count;
+    for (const r of gated) {
+      const set = c.ruleSet[r];
+      const list = setPos[set];
+      const len = setLen[set];
+      const gate = rules[r].gate!;
+      const ok = passed[r];
+      for (let i = cursor[r]; i < len; i++) if (gate(text, list[i])) ok.push(list[i]);
+      cursor[r] = len;
+    }
+    if (c.minDigits > 0) {
+      findDigitRuns(text, hits.regions, c.minDigits, regionsDone, digitRuns);
+      regionsDone = hits.regions.length / 2;
+    }
+    if (b64 !== undefined) continueBase64Runs(text, b64, end);
+  };
+  const hits = findKeywords(text, c.index, c.minDigits, onBlock, scratch.hits);
+  onBlock(hits, text.length);
   // Where a value was already accepted, and the highest priority that accepted it: a rule of
   // that priority or lower matching the same value would be dropped anyway (unless both are
   // provider-specific), so it is not validated.
@@ -201,17 +294,27 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
         }
       }
     } else if (c.sticky[r] !== undefined) {
-      const positions = perSet[c.ruleSet[r]];
-      if (positions === undefined) continue;
-      if (!ascending(positions)) positions.sort((x, y) => x - y);
+      // The positions whose gate passed (or all of the set's, without a gate), ascending.
+      let positions: Int32Array | number[];
+      let count: number;
+      if (rule.gate !== undefined) {
+        positions = passed[r];
+        count = positions.length;
+        if (count === 0) continue;
+        if (!ascending(positions, count)) positions.sort((x, y) => x - y);
+      } else {
+        count = setLen[c.ruleSet[r]];
+        if (count === 0) continue;
+        positions = setPos[c.ruleSet[r]];
+        if (!ascending(positions, count)) positions.subarray(0, count).sort();
+      }
       const sticky = c.sticky[r]!;
-      const gate = rule.gate;
       let after = 0;
       let last = -1;
-      for (const p of positions) {
+      for (let q = 0; q < count; q++) {
+        const p = positions[q];
         if (p < after || p === last) continue;
         last = p;
-        if (gate !== undefined && !gate(text, p)) continue;
         sticky.lastIndex = p;
         const m = sticky.exec(text);
         if (m === null || m[0].length === 0) continue;
@@ -220,7 +323,7 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
         accept(rule, r, m, out, 0, claimed);
       }
     } else {
-      if (rule.keywords.length > 0 && perSet[c.ruleSet[r]] === undefined) continue;
+      if (rule.keywords.length > 0 && setLen[c.ruleSet[r]] === 0) continue;
       const re = c.global[r];
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
@@ -240,11 +343,26 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
   const marks = new Int32Array(hits.count + digitRuns.length / 3);
   marks.set(hits.pos.subarray(0, hits.count));
   for (let k = 0; k < digitRuns.length; k += 3) marks[hits.count + k / 3] = digitRuns[k];
+  release(scratch);
   return marks.sort();
 }
 
-function ascending(xs: number[]): boolean {
-  for (let i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) return false;
+/** Drops the buffers a large text grew, so that they are not held after it. */
+function release(scratch: Scratch): void {
+  const { hits, setPos } = scratch;
+  if (hits.pos.length > KEEP_ENTRIES) {
+    hits.pos = new Int32Array(256);
+    hits.keyword = new Int32Array(256);
+  }
+  if (hits.regions.length > KEEP_ENTRIES) hits.regions = [];
+  for (let s = 0; s < setPos.length; s++) {
+    if (setPos[s].length > KEEP_ENTRIES) setPos[s] = new Int32Array(64);
+  }
+  for (const list of scratch.passed) if (list.length > KEEP_ENTRIES) list.length = 0;
+}
+
+function ascending(xs: ArrayLike<number>, count: number): boolean {
+  for (let i = 1; i < count; i++) if (xs[i] < xs[i - 1]) return false;
   return true;
 }
 
@@ -356,7 +474,9 @@ function decodeRunText(run: string): string | undefined {
  * decode to text. Coordinates are `text`'s. Not yet de-duplicated.
  */
 function gather(text: string, c: CompiledRules, depth: number, out: Candidate[]): void {
-  let marks = collect(text, c, out);
+  // Base64 runs are found during the first pass (see `collect`), not in a pass of their own.
+  const b64 = depth < MAX_BASE64_DEPTH ? startBase64Runs(MIN_BASE64_RUN) : undefined;
+  let marks = collect(text, c, out, b64);
 
   let view = text;
   let map: Int32Array | undefined;
@@ -371,12 +491,12 @@ function gather(text: string, c: CompiledRules, depth: number, out: Candidate[])
     mapCandidates(found, map, out);
   }
 
-  if (depth >= MAX_BASE64_DEPTH) return;
+  if (b64 === undefined) return;
   let budget = MAX_BASE64_DECODED;
   let covered: Candidate[] | undefined;
   let next = 0;
   let reach = -1;
-  for (const [s, e] of base64Runs(text, MIN_BASE64_RUN)) {
+  for (const [s, e] of b64.runs) {
     if (e - s > budget) break;
     if (!base64HeadIsText(text, s)) continue;
     // A run inside a value already found needs no second look. Runs come in text order: sweep

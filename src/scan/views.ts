@@ -252,10 +252,39 @@ export function base64HeadIsText(text: string, start: number): boolean {
  * per `minLength` characters.
  */
 export function base64Runs(text: string, minLength = 32): [number, number][] {
-  const out: [number, number][] = [];
+  const scan = startBase64Runs(minLength);
+  continueBase64Runs(text, scan, text.length);
+  return scan.runs;
+}
+
+/** A search for base64 runs ({@link base64Runs}) done a part of the text at a time. */
+export interface Base64Scan {
+  /** Shortest run reported. */
+  readonly minLength: number;
+  /** Where the search goes on (the end of the next window it looks at). */
+  next: number;
+  /** The runs found so far, in text order. */
+  readonly runs: [number, number][];
+}
+
+/** A search for base64 runs of at least `minLength` characters, not started yet. */
+export function startBase64Runs(minLength = 32): Base64Scan {
+  return { minLength, next: minLength - 1, runs: [] };
+}
+
+/**
+ * Goes on with `scan` over `text` up to `to`: the windows ending before `to` are looked at (a
+ * run found may extend past `to`). Called with increasing `to` up to the text's length, it finds
+ * exactly the runs of {@link base64Runs}; done right after another pass read that part of the
+ * text, it reads from the processor's cache.
+ */
+export function continueBase64Runs(text: string, scan: Base64Scan, to: number): void {
+  const { minLength } = scan;
+  const out = scan.runs;
   const n = text.length;
-  let i = minLength - 1;
-  while (i < n) {
+  const stop = Math.min(to, n);
+  let i = scan.next;
+  while (i < stop) {
     // Scan back from i for a full window of base64 characters, noting what it holds.
     let k = i;
     const low = i - minLength + 1;
@@ -292,5 +321,5 @@ export function base64Runs(text: string, minLength = 32): [number, number][] {
     if ((all & 3) !== 0 && (any & 12) === 12) out.push([start, runEnd]);
     i = runEnd + minLength;
   }
-  return out;
+  scan.next = i;
 }
