@@ -338,12 +338,8 @@ const ASCII: Uint8Array = (() => {
 
 /** Pairs read per block of the pass (see {@link findKeywords}). */
 const BLOCK = 8192;
-/** Per block: positions of the pairs some keyword is filed under. */
-const keywordPairs = new Int32Array(BLOCK);
-/** Per block: positions of the numeric pairs holding a digit… */
-const numericPairs = new Int32Array(BLOCK);
-/** …and their flags from {@link KeywordIndex.present}. */
-const numericFlags = new Uint8Array(BLOCK);
+/** Per block: positions of the flagged pairs (some keyword is filed under them, or numeric). */
+const flaggedPairs = new Int32Array(BLOCK);
 
 /** True when both characters at `i` and `i + 1` are digits or ` -.()+/`. */
 function numericPairAt(text: string, i: number): boolean {
@@ -357,9 +353,10 @@ function numericPairAt(text: string, i: number): boolean {
  * where a run of at least `minDigits` digits may be (0: not looked for).
  *
  * The pass works in blocks of pairs: a tight loop without branches reads each pair once and
- * appends its position to the list of keyword pairs and to the list of numeric pairs, advancing
- * each list's length by the pair's flag (0 or 1), so that a text's mix of flagged and unflagged
- * pairs costs no mispredicted branch; the two short lists are then examined. The block buffers
+ * appends its position to a list of flagged pairs (some keyword is filed under the pair, or it
+ * is numeric), advancing the list's length by 1 when the pair has a flag and 0 otherwise, so
+ * that a text's mix of flagged and unflagged pairs costs no mispredicted branch; the short list
+ * is then examined, in text order. The block buffers
  * are shared: the pass never yields or calls out (but to `onBlock`, after a block's buffers are
  * read, and which must not start another pass), so no other pass can use them meanwhile.
  *
@@ -405,40 +402,35 @@ export function findKeywords(
   for (let from = 0; from < n; from += 2 * BLOCK) {
     const to = Math.min(n, from + 2 * BLOCK);
     const whole = Math.min(to, n - 1);
-    let kc = 0;
-    let nc = 0;
+    let fc = 0;
     let i = from;
     for (; i < whole; i += 2) {
       const v = present[(ASCII[text.charCodeAt(i)] << 7) | ASCII[text.charCodeAt(i + 1)]];
-      keywordPairs[kc] = i;
-      kc += v & 1;
-      numericPairs[nc] = i;
-      numericFlags[nc] = v;
-      nc += ((v >> 2) + 3) >> 2; // 1 when bits 2–3 are set
+      flaggedPairs[fc] = i;
+      fc += (v + 15) >> 4; // 1 when any flag is set (flags < 16)
     }
     if (i < to) {
       const v = present[ASCII[text.charCodeAt(i)] << 7];
-      keywordPairs[kc] = i;
-      kc += v & 1;
-      numericPairs[nc] = i;
-      numericFlags[nc] = v;
-      nc += ((v >> 2) + 3) >> 2;
+      flaggedPairs[fc] = i;
+      fc += (v + 15) >> 4;
     }
-    for (let q = 0; q < nc; q++) {
-      const p = numericPairs[q];
-      if (p !== numLast + 2 && !(p === numLast + 4 && numericPairAt(text, numLast + 2))) {
-        if (numDigits >= needDigits) hits.regions.push(numStart, numLast + 2);
-        numStart = p;
-        numDigits = 0;
-      }
-      numLast = p;
-      numDigits += (numericFlags[q] >> 2) - 1;
-    }
-    for (let q = 0; q < kc; q++) {
-      const p = keywordPairs[q];
-      // The characters around the pair must fit some keyword filed under it.
+    for (let q = 0; q < fc; q++) {
+      const p = flaggedPairs[q];
       const slot = (ASCII[text.charCodeAt(p)] << 7) |
         (p + 1 < n ? ASCII[text.charCodeAt(p + 1)] : 0);
+      const v = present[slot];
+      if (v > 1) {
+        // A numeric pair holding a digit (bits 2–3; bit 1 is never set).
+        if (p !== numLast + 2 && !(p === numLast + 4 && numericPairAt(text, numLast + 2))) {
+          if (numDigits >= needDigits) hits.regions.push(numStart, numLast + 2);
+          numStart = p;
+          numDigits = 0;
+        }
+        numLast = p;
+        numDigits += (v >> 2) - 1;
+        if ((v & 1) === 0) continue;
+      }
+      // The characters around the pair must fit some keyword filed under it.
       const c3 = p + 2 < n ? ASCII[text.charCodeAt(p + 2)] : 0;
       const c0 = p > 0 ? ASCII[text.charCodeAt(p - 1)] : 0;
       const h = aroundHash(slot, c0, c3);
