@@ -39,7 +39,10 @@ import {
   base64HeadIsText,
   type Base64Scan,
   continueBase64Runs,
+  continueEscapedLines,
+  type EscapedLines,
   startBase64Runs,
+  startEscapedLines,
   unescapedView,
 } from "./views.ts";
 import { fingerprint } from "./fingerprint.ts";
@@ -211,7 +214,8 @@ const DIGIT_CONTEXT = 3;
 /**
  * Runs the rules over `text` (one view); candidates are in `text`'s coordinates. Returns the
  * ascending positions where the text had anything to look at (keyword hits, digit runs). With
- * `b64`, also finds the text's base64 runs (into `b64`).
+ * `b64`, also finds the text's base64 runs (into `b64`); with `escaped`, its lines holding JSON
+ * escapes (into `escaped`, for {@link unescapedView}).
  *
  * Everything that looks at each hit or each part of the text is done as the prefilter goes,
  * block by block, while that part of the text is still in the processor's cache: filing hits
@@ -220,7 +224,13 @@ const DIGIT_CONTEXT = 3;
  * megabytes, going back over it once per rule costs a cache miss per position. What remains for
  * the rule loop is the regexes, at the few positions whose gate passed.
  */
-function collect(text: string, c: CompiledRules, out: Candidate[], b64?: Base64Scan): Int32Array {
+function collect(
+  text: string,
+  c: CompiledRules,
+  out: Candidate[],
+  b64?: Base64Scan,
+  escaped?: EscapedLines,
+): Int32Array {
   const { rules, gated, scratch } = c;
   const { setPos, setLen, passed, cursor } = scratch;
   setLen.fill(0);
@@ -262,6 +272,7 @@ function collect(text: string, c: CompiledRules, out: Candidate[], b64?: Base64S
       regionsDone = hits.regions.length / 2;
     }
     if (b64 !== undefined) continueBase64Runs(text, b64, end);
+    if (escaped !== undefined) continueEscapedLines(text, escaped, end);
   };
   const hits = findKeywords(text, c.index, c.minDigits, onBlock, scratch.hits);
   onBlock(hits, text.length);
@@ -476,18 +487,20 @@ function decodeRunText(run: string): string | undefined {
 function gather(text: string, c: CompiledRules, depth: number, out: Candidate[]): void {
   // Base64 runs are found during the first pass (see `collect`), not in a pass of their own.
   const b64 = depth < MAX_BASE64_DEPTH ? startBase64Runs(MIN_BASE64_RUN) : undefined;
-  let marks = collect(text, c, out, b64);
+  let escaped = startEscapedLines();
+  let marks = collect(text, c, out, b64, escaped);
 
   let view = text;
   let map: Int32Array | undefined;
   for (let level = 0; level < MAX_UNESCAPE_LEVELS; level++) {
-    const decoded = unescapedView(view, marks);
+    const decoded = unescapedView(view, marks, escaped);
     if (decoded === undefined) break;
     const prev = map;
     map = prev === undefined ? decoded.map : decoded.map.map((i) => prev[i]);
     view = decoded.text;
     const found: Candidate[] = [];
-    marks = collect(view, c, found);
+    escaped = startEscapedLines();
+    marks = collect(view, c, found, undefined, escaped);
     mapCandidates(found, map, out);
   }
 
