@@ -351,11 +351,47 @@ function collect(
       if ((claimed.get(x.at) ?? -1) < x.priority) claimed.set(x.at, x.priority);
     }
   }
-  const marks = new Int32Array(hits.count + digitRuns.length / 3);
-  marks.set(hits.pos.subarray(0, hits.count));
-  for (let k = 0; k < digitRuns.length; k += 3) marks[hits.count + k / 3] = digitRuns[k];
+  const marks = ascendingMarks(hits.pos, hits.count, digitRuns);
   release(scratch);
-  return marks.sort();
+  return marks;
+}
+
+/**
+ * The hits' positions and the digit runs' starts, in one ascending list. Hits come in the order
+ * of the pairs that found them, so a hit is out of place only among hits a keyword's length
+ * before it: an insertion sort puts them in order in linear time; the runs (in text order) are
+ * then merged in.
+ */
+function ascendingMarks(pos: Int32Array, count: number, digitRuns: number[]): Int32Array {
+  const hits = pos.slice(0, count);
+  for (let i = 1; i < count; i++) {
+    const x = hits[i];
+    let j = i - 1;
+    if (hits[j] <= x) continue;
+    while (j >= 0 && hits[j] > x) {
+      hits[j + 1] = hits[j];
+      j--;
+    }
+    hits[j + 1] = x;
+  }
+  const runs = digitRuns.length / 3;
+  if (runs === 0) return hits;
+  const marks = new Int32Array(count + runs);
+  for (let r = 1; r < runs; r++) {
+    if (digitRuns[3 * r] < digitRuns[3 * r - 3]) {
+      // Not expected (regions come in text order), but then sorted the plain way.
+      marks.set(hits);
+      for (let k = 0; k < runs; k++) marks[count + k] = digitRuns[3 * k];
+      return marks.sort();
+    }
+  }
+  let h = 0;
+  let r = 0;
+  for (let m = 0; m < marks.length; m++) {
+    if (r === runs || (h < count && hits[h] <= digitRuns[r * 3])) marks[m] = hits[h++];
+    else marks[m] = digitRuns[3 * r++];
+  }
+  return marks;
 }
 
 /** Drops the buffers a large text grew, so that they are not held after it. */
