@@ -9,7 +9,8 @@
  * to some keyword, the characters around the pair must fit too (bit masks of the character after
  * or before, and a 65,536-bit filter of both) before the candidates are compared. Each keyword is
  * filed under two adjacent pairs of it — whichever starts at an even position is the one read —
- * chosen as the rarest by measured pair frequencies of English and code. Cost is linear in the
+ * chosen as the rarest by measured pair frequencies of English and code, preferring pairs other
+ * keywords are filed under already (read anyway). Cost is linear in the
  * text and nearly independent of the number of keywords; numeric regions are tracked from the
  * same table at no extra read.
  *
@@ -131,6 +132,81 @@ function pairCost(a: number, b: number): number {
   return 2 ** PAIR_WEIGHT[(a << 7) | b];
 }
 
+/**
+ * Cost of the pair at `i` of keyword `kw`: its frequency. A case-sensitive pair with an
+ * uppercase letter is rarer than its folded frequency says.
+ */
+function pairCostIn(kw: string, i: number, exact: boolean): number {
+  const weight = exact && (/[A-Z]/.test(kw[i]) || /[A-Z]/.test(kw[i + 1])) ? 1 / 8 : 1;
+  return pairCost(FOLD[kw.charCodeAt(i)], FOLD[kw.charCodeAt(i + 1)]) * weight;
+}
+
+/** True when a proper prefix of `kw` is also its suffix (`aaaa`, `abab`): occurrences overlap. */
+function selfOverlapping(kw: string): boolean {
+  for (let i = 1; i < kw.length; i++) if (kw.startsWith(kw.slice(i))) return true;
+  return false;
+}
+
+/**
+ * Improves the pairs chosen per keyword (`chosen`: offset of the first of two, -1 for short
+ * keywords) where keywords can share them: a pair another keyword is filed under is read
+ * anyway, so filing under it costs nothing more. Each keyword in turn moves to the offset whose
+ * pairs add the least frequency not already paid for, until nothing moves (a few rounds).
+ * Keywords whose occurrences can overlap keep their first choice: which of two overlapping
+ * occurrences is reported depends on the pairs read.
+ */
+function shareFiledPairs(
+  keywords: readonly string[],
+  exact: Uint8Array,
+  chosen: Int32Array,
+): void {
+  // Pairs keyed as read when exact, folded otherwise (bit 14 tells them apart).
+  const key = (kw: string, i: number, k: number) =>
+    exact[k] === 1
+      ? (1 << 14) | (kw.charCodeAt(i) << 7) | kw.charCodeAt(i + 1)
+      : (FOLD[kw.charCodeAt(i)] << 7) | FOLD[kw.charCodeAt(i + 1)];
+  const uses = new Map<number, number>();
+  const use = (pair: number, d: number) => uses.set(pair, (uses.get(pair) ?? 0) + d);
+  keywords.forEach((kw, k) => {
+    if (chosen[k] < 0) return;
+    use(key(kw, chosen[k], k), 1);
+    use(key(kw, chosen[k] + 1, k), 1);
+  });
+  for (let round = 0; round < 8; round++) {
+    let moved = false;
+    keywords.forEach((kw, k) => {
+      if (chosen[k] < 0 || kw.length < 4) return;
+      const folded = exact[k] === 1 ? kw : kw.toLowerCase();
+      if (selfOverlapping(folded)) return;
+      const o0 = chosen[k];
+      use(key(kw, o0, k), -1);
+      use(key(kw, o0 + 1, k), -1);
+      const extra = (o: number) => {
+        const a = key(kw, o, k);
+        const b = key(kw, o + 1, k);
+        return ((uses.get(a) ?? 0) > 0 ? 0 : pairCostIn(kw, o, exact[k] === 1)) +
+          ((uses.get(b) ?? 0) > 0 || b === a ? 0 : pairCostIn(kw, o + 1, exact[k] === 1));
+      };
+      let best = o0;
+      let bestCost = extra(o0);
+      for (let o = 0; o + 2 < kw.length; o++) {
+        const cost = extra(o);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = o;
+        }
+      }
+      use(key(kw, best, k), 1);
+      use(key(kw, best + 1, k), 1);
+      if (best !== o0) {
+        chosen[k] = best;
+        moved = true;
+      }
+    });
+    if (!moved) return;
+  }
+}
+
 /** A compiled set of keywords. */
 export interface KeywordIndex {
   /** The keywords, as declared. */
@@ -203,6 +279,8 @@ export function buildKeywordIndex(keywords: readonly string[]): KeywordIndex {
       for (const y of forms(b, exact[k] === 1)) file((x << 7) | y, k, at);
     }
   };
+  // Per keyword of three characters or more: the offset of the first of its two filed pairs.
+  const chosen = new Int32Array(keywords.length).fill(-1);
   keywords.forEach((kw, k) => {
     if ([...kw].some((ch) => ch.charCodeAt(0) > 127) || kw.length === 0) {
       throw new TypeError(`keyword #${k} must be non-empty ASCII`);
@@ -224,22 +302,23 @@ export function buildKeywordIndex(keywords: readonly string[]): KeywordIndex {
       }
       return;
     }
-    const c = (i: number) => kw.charCodeAt(i);
-    const f = (i: number) => FOLD[kw.charCodeAt(i)];
     let best = 0;
     let bestCost = Infinity;
     for (let o = 0; o + 2 < kw.length; o++) {
-      // Pairs at o and o + 1 (one of them is read, whatever the keyword's position). A
-      // case-sensitive pair with an uppercase letter is rarer than its folded frequency says.
-      const weight = (i: number) =>
-        exact[k] === 1 && (/[A-Z]/.test(kw[i]) || /[A-Z]/.test(kw[i + 1])) ? 1 / 8 : 1;
-      const cost = pairCost(f(o), f(o + 1)) * weight(o) +
-        pairCost(f(o + 1), f(o + 2)) * weight(o + 1);
+      // Pairs at o and o + 1 (one of them is read, whatever the keyword's position).
+      const cost = pairCostIn(kw, o, exact[k] === 1) + pairCostIn(kw, o + 1, exact[k] === 1);
       if (cost < bestCost) {
         bestCost = cost;
         best = o;
       }
     }
+    chosen[k] = best;
+  });
+  shareFiledPairs(keywords, exact, chosen);
+  keywords.forEach((kw, k) => {
+    const best = chosen[k];
+    if (best < 0) return;
+    const c = (i: number) => kw.charCodeAt(i);
     add(c(best), c(best + 1), k, best);
     add(c(best + 1), c(best + 2), k, best + 1);
   });
