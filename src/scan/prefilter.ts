@@ -9,7 +9,8 @@
  * to some keyword, the characters around the pair must fit too (bit masks of the character after
  * or before, and a 65,536-bit filter of both) before the candidates are compared. Each keyword is
  * filed under two adjacent pairs of it — whichever starts at an even position is the one read —
- * chosen as the rarest by measured pair frequencies of English and code. Cost is linear in the
+ * chosen as the rarest by measured pair frequencies of English and code, preferring pairs other
+ * keywords are filed under already (read anyway). Cost is linear in the
  * text and nearly independent of the number of keywords; numeric regions are tracked from the
  * same table at no extra read.
  *
@@ -131,6 +132,81 @@ function pairCost(a: number, b: number): number {
   return 2 ** PAIR_WEIGHT[(a << 7) | b];
 }
 
+/**
+ * Cost of the pair at `i` of keyword `kw`: its frequency. A case-sensitive pair with an
+ * uppercase letter is rarer than its folded frequency says.
+ */
+function pairCostIn(kw: string, i: number, exact: boolean): number {
+  const weight = exact && (/[A-Z]/.test(kw[i]) || /[A-Z]/.test(kw[i + 1])) ? 1 / 8 : 1;
+  return pairCost(FOLD[kw.charCodeAt(i)], FOLD[kw.charCodeAt(i + 1)]) * weight;
+}
+
+/** True when a proper prefix of `kw` is also its suffix (`aaaa`, `abab`): occurrences overlap. */
+function selfOverlapping(kw: string): boolean {
+  for (let i = 1; i < kw.length; i++) if (kw.startsWith(kw.slice(i))) return true;
+  return false;
+}
+
+/**
+ * Improves the pairs chosen per keyword (`chosen`: offset of the first of two, -1 for short
+ * keywords) where keywords can share them: a pair another keyword is filed under is read
+ * anyway, so filing under it costs nothing more. Each keyword in turn moves to the offset whose
+ * pairs add the least frequency not already paid for, until nothing moves (a few rounds).
+ * Keywords whose occurrences can overlap keep their first choice: which of two overlapping
+ * occurrences is reported depends on the pairs read.
+ */
+function shareFiledPairs(
+  keywords: readonly string[],
+  exact: Uint8Array,
+  chosen: Int32Array,
+): void {
+  // Pairs keyed as read when exact, folded otherwise (bit 14 tells them apart).
+  const key = (kw: string, i: number, k: number) =>
+    exact[k] === 1
+      ? (1 << 14) | (kw.charCodeAt(i) << 7) | kw.charCodeAt(i + 1)
+      : (FOLD[kw.charCodeAt(i)] << 7) | FOLD[kw.charCodeAt(i + 1)];
+  const uses = new Map<number, number>();
+  const use = (pair: number, d: number) => uses.set(pair, (uses.get(pair) ?? 0) + d);
+  keywords.forEach((kw, k) => {
+    if (chosen[k] < 0) return;
+    use(key(kw, chosen[k], k), 1);
+    use(key(kw, chosen[k] + 1, k), 1);
+  });
+  for (let round = 0; round < 8; round++) {
+    let moved = false;
+    keywords.forEach((kw, k) => {
+      if (chosen[k] < 0 || kw.length < 4) return;
+      const folded = exact[k] === 1 ? kw : kw.toLowerCase();
+      if (selfOverlapping(folded)) return;
+      const o0 = chosen[k];
+      use(key(kw, o0, k), -1);
+      use(key(kw, o0 + 1, k), -1);
+      const extra = (o: number) => {
+        const a = key(kw, o, k);
+        const b = key(kw, o + 1, k);
+        return ((uses.get(a) ?? 0) > 0 ? 0 : pairCostIn(kw, o, exact[k] === 1)) +
+          ((uses.get(b) ?? 0) > 0 || b === a ? 0 : pairCostIn(kw, o + 1, exact[k] === 1));
+      };
+      let best = o0;
+      let bestCost = extra(o0);
+      for (let o = 0; o + 2 < kw.length; o++) {
+        const cost = extra(o);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = o;
+        }
+      }
+      use(key(kw, best, k), 1);
+      use(key(kw, best + 1, k), 1);
+      if (best !== o0) {
+        chosen[k] = best;
+        moved = true;
+      }
+    });
+    if (!moved) return;
+  }
+}
+
 /** A compiled set of keywords. */
 export interface KeywordIndex {
   /** The keywords, as declared. */
@@ -203,6 +279,8 @@ export function buildKeywordIndex(keywords: readonly string[]): KeywordIndex {
       for (const y of forms(b, exact[k] === 1)) file((x << 7) | y, k, at);
     }
   };
+  // Per keyword of three characters or more: the offset of the first of its two filed pairs.
+  const chosen = new Int32Array(keywords.length).fill(-1);
   keywords.forEach((kw, k) => {
     if ([...kw].some((ch) => ch.charCodeAt(0) > 127) || kw.length === 0) {
       throw new TypeError(`keyword #${k} must be non-empty ASCII`);
@@ -224,22 +302,23 @@ export function buildKeywordIndex(keywords: readonly string[]): KeywordIndex {
       }
       return;
     }
-    const c = (i: number) => kw.charCodeAt(i);
-    const f = (i: number) => FOLD[kw.charCodeAt(i)];
     let best = 0;
     let bestCost = Infinity;
     for (let o = 0; o + 2 < kw.length; o++) {
-      // Pairs at o and o + 1 (one of them is read, whatever the keyword's position). A
-      // case-sensitive pair with an uppercase letter is rarer than its folded frequency says.
-      const weight = (i: number) =>
-        exact[k] === 1 && (/[A-Z]/.test(kw[i]) || /[A-Z]/.test(kw[i + 1])) ? 1 / 8 : 1;
-      const cost = pairCost(f(o), f(o + 1)) * weight(o) +
-        pairCost(f(o + 1), f(o + 2)) * weight(o + 1);
+      // Pairs at o and o + 1 (one of them is read, whatever the keyword's position).
+      const cost = pairCostIn(kw, o, exact[k] === 1) + pairCostIn(kw, o + 1, exact[k] === 1);
       if (cost < bestCost) {
         bestCost = cost;
         best = o;
       }
     }
+    chosen[k] = best;
+  });
+  shareFiledPairs(keywords, exact, chosen);
+  keywords.forEach((kw, k) => {
+    const best = chosen[k];
+    if (best < 0) return;
+    const c = (i: number) => kw.charCodeAt(i);
     add(c(best), c(best + 1), k, best);
     add(c(best + 1), c(best + 2), k, best + 1);
   });
@@ -338,12 +417,8 @@ const ASCII: Uint8Array = (() => {
 
 /** Pairs read per block of the pass (see {@link findKeywords}). */
 const BLOCK = 8192;
-/** Per block: positions of the pairs some keyword is filed under. */
-const keywordPairs = new Int32Array(BLOCK);
-/** Per block: positions of the numeric pairs holding a digit… */
-const numericPairs = new Int32Array(BLOCK);
-/** …and their flags from {@link KeywordIndex.present}. */
-const numericFlags = new Uint8Array(BLOCK);
+/** Per block: positions of the flagged pairs (some keyword is filed under them, or numeric). */
+const flaggedPairs = new Int32Array(BLOCK);
 
 /** True when both characters at `i` and `i + 1` are digits or ` -.()+/`. */
 function numericPairAt(text: string, i: number): boolean {
@@ -357,20 +432,43 @@ function numericPairAt(text: string, i: number): boolean {
  * where a run of at least `minDigits` digits may be (0: not looked for).
  *
  * The pass works in blocks of pairs: a tight loop without branches reads each pair once and
- * appends its position to the list of keyword pairs and to the list of numeric pairs, advancing
- * each list's length by the pair's flag (0 or 1), so that a text's mix of flagged and unflagged
- * pairs costs no mispredicted branch; the two short lists are then examined. The block buffers
- * are shared: the pass never yields or calls out, so no other pass can use them meanwhile.
+ * appends its position to a list of flagged pairs (some keyword is filed under the pair, or it
+ * is numeric), advancing the list's length by 1 when the pair has a flag and 0 otherwise, so
+ * that a text's mix of flagged and unflagged pairs costs no mispredicted branch; the short list
+ * is then examined, in text order. The block buffers
+ * are shared: the pass never yields or calls out (but to `onBlock`, after a block's buffers are
+ * read, and which must not start another pass), so no other pass can use them meanwhile.
+ *
+ * With `onBlock`, the caller sees the hits as the pass goes: after each block but the last, it is
+ * called with the hits so far and the position up to which the text was read (the regions found
+ * so far are closed; hits are in the order found, not always ascending). Looking at new hits then, while that part of the text is still in the processor's
+ * cache, costs much less than a second pass over a text of many megabytes. The last block has no
+ * call: the returned hits are complete.
+ *
+ * With `reuse`, the hits are written into that object (its buffers are kept when large enough),
+ * so that repeated passes allocate nothing; a pass overwrites what it held.
  */
-export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): KeywordHits {
+export function findKeywords(
+  text: string,
+  index: KeywordIndex,
+  minDigits = 0,
+  onBlock?: (hits: KeywordHits, end: number) => void,
+  reuse?: KeywordHits,
+): KeywordHits {
   const { present, third, before, around } = index;
-  const hits: KeywordHits = {
+  const hits: KeywordHits = reuse ?? {
     count: 0,
     pos: new Int32Array(256),
     keyword: new Int32Array(256),
     regions: [],
-    lastStart: new Int32Array(index.keywords.length).fill(-(1 << 30)),
+    lastStart: new Int32Array(index.keywords.length),
   };
+  hits.count = 0;
+  hits.regions.length = 0;
+  if (hits.lastStart.length !== index.keywords.length) {
+    hits.lastStart = new Int32Array(index.keywords.length);
+  }
+  hits.lastStart.fill(-(1 << 30));
   const n = text.length;
   // A run of d digits shows at least d - 2 of them in whole pairs read by this pass; between
   // two pairs holding digits of one run there is at most one pair of separators. Runs are
@@ -383,40 +481,35 @@ export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): 
   for (let from = 0; from < n; from += 2 * BLOCK) {
     const to = Math.min(n, from + 2 * BLOCK);
     const whole = Math.min(to, n - 1);
-    let kc = 0;
-    let nc = 0;
+    let fc = 0;
     let i = from;
     for (; i < whole; i += 2) {
       const v = present[(ASCII[text.charCodeAt(i)] << 7) | ASCII[text.charCodeAt(i + 1)]];
-      keywordPairs[kc] = i;
-      kc += v & 1;
-      numericPairs[nc] = i;
-      numericFlags[nc] = v;
-      nc += ((v >> 2) + 3) >> 2; // 1 when bits 2–3 are set
+      flaggedPairs[fc] = i;
+      fc += (v + 15) >> 4; // 1 when any flag is set (flags < 16)
     }
     if (i < to) {
       const v = present[ASCII[text.charCodeAt(i)] << 7];
-      keywordPairs[kc] = i;
-      kc += v & 1;
-      numericPairs[nc] = i;
-      numericFlags[nc] = v;
-      nc += ((v >> 2) + 3) >> 2;
+      flaggedPairs[fc] = i;
+      fc += (v + 15) >> 4;
     }
-    for (let q = 0; q < nc; q++) {
-      const p = numericPairs[q];
-      if (p !== numLast + 2 && !(p === numLast + 4 && numericPairAt(text, numLast + 2))) {
-        if (numDigits >= needDigits) hits.regions.push(numStart, numLast + 2);
-        numStart = p;
-        numDigits = 0;
-      }
-      numLast = p;
-      numDigits += (numericFlags[q] >> 2) - 1;
-    }
-    for (let q = 0; q < kc; q++) {
-      const p = keywordPairs[q];
-      // The characters around the pair must fit some keyword filed under it.
+    for (let q = 0; q < fc; q++) {
+      const p = flaggedPairs[q];
       const slot = (ASCII[text.charCodeAt(p)] << 7) |
         (p + 1 < n ? ASCII[text.charCodeAt(p + 1)] : 0);
+      const v = present[slot];
+      if (v > 1) {
+        // A numeric pair holding a digit (bits 2–3; bit 1 is never set).
+        if (p !== numLast + 2 && !(p === numLast + 4 && numericPairAt(text, numLast + 2))) {
+          if (numDigits >= needDigits) hits.regions.push(numStart, numLast + 2);
+          numStart = p;
+          numDigits = 0;
+        }
+        numLast = p;
+        numDigits += (v >> 2) - 1;
+        if ((v & 1) === 0) continue;
+      }
+      // The characters around the pair must fit some keyword filed under it.
       const c3 = p + 2 < n ? ASCII[text.charCodeAt(p + 2)] : 0;
       const c0 = p > 0 ? ASCII[text.charCodeAt(p - 1)] : 0;
       const h = aroundHash(slot, c0, c3);
@@ -427,6 +520,7 @@ export function findKeywords(text: string, index: KeywordIndex, minDigits = 0): 
       ) continue;
       candidates(text, index, slot, p, hits);
     }
+    if (onBlock !== undefined && to < n) onBlock(hits, to);
   }
   if (numDigits >= needDigits) hits.regions.push(numStart, Math.min(n, numLast + 2));
   return hits;
@@ -491,15 +585,19 @@ function runChar(text: string, i: number): number {
  * ` -.()/+` between them, optionally after a `+` or `(`; seven digits or more), found by a plain
  * loop: a regex repeating a group once per digit runs out of backtracking stack on a run of
  * millions of digits.
+ *
+ * Regions are independent: `fromRegion` skips the first ones (already looked at), and the runs
+ * are appended to `out`.
  */
 export function findDigitRuns(
   text: string,
   regions: readonly number[],
   minDigits: number,
+  fromRegion = 0,
+  out: number[] = [],
 ): number[] {
-  const out: number[] = [];
   const need = Math.max(7, minDigits);
-  for (let r = 0; r < regions.length; r += 2) {
+  for (let r = 2 * fromRegion; r < regions.length; r += 2) {
     // Widen by three characters on each side: a run's first (or last) digit may share its pair
     // with a letter, and be followed (preceded) by a pair of two separators, none of them in a
     // region.

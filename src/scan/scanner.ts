@@ -28,8 +28,23 @@
 import type { Finding } from "./types.ts";
 import { PRIORITY_SPECIFIC, type Rule, RULES } from "./rules.ts";
 import { maskPreview } from "./mask.ts";
-import { buildKeywordIndex, findDigitRuns, findKeywords, type KeywordIndex } from "./prefilter.ts";
-import { base64HeadIsText, base64Runs, unescapedView } from "./views.ts";
+import {
+  buildKeywordIndex,
+  findDigitRuns,
+  findKeywords,
+  type KeywordHits,
+  type KeywordIndex,
+} from "./prefilter.ts";
+import {
+  base64HeadIsText,
+  type Base64Scan,
+  continueBase64Runs,
+  continueEscapedLines,
+  type EscapedLines,
+  startBase64Runs,
+  startEscapedLines,
+  unescapedView,
+} from "./views.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { decodeBase64, isPrintable } from "./validators.ts";
 
@@ -86,7 +101,32 @@ interface CompiledRules {
   global: RegExp[];
   /** Fewest digits of any digit-anchored rule (0 when there is none). */
   minDigits: number;
+  /** Keyword-anchored rules with a gate, in rule order. */
+  gated: number[];
+  /** Buffers of {@link collect}, kept from one text to the next. */
+  scratch: Scratch;
 }
+
+/**
+ * What {@link collect} works in, reused from one call to the next so that a text with nothing
+ * in it allocates nothing in proportion to its length. `collect` never runs inside another
+ * `collect` (gates and validators do not scan), so one set per rule table is enough.
+ */
+interface Scratch {
+  /** The prefilter's hits. */
+  hits: KeywordHits;
+  /** Per keyword set: positions of its keywords' hits, in the order found… */
+  setPos: Int32Array[];
+  /** …and how many. */
+  setLen: Int32Array;
+  /** Per gated rule: the positions whose gate passed (empty for other rules). */
+  passed: number[][];
+  /** Per gated rule: how many of its set's positions were put to the gate. */
+  cursor: Int32Array;
+}
+
+/** Buffers larger than this many entries are not kept after a text (a hostile one, say). */
+const KEEP_ENTRIES = 1 << 16;
 
 const compiledTables = new WeakMap<readonly Rule[], CompiledRules>();
 
@@ -146,6 +186,23 @@ function compile(rules: readonly Rule[]): CompiledRules {
     minDigits: digitRules.length === 0
       ? 0
       : Math.max(1, Math.min(...digitRules.map((r) => r.digits ?? 1))),
+    gated: [...rules.keys()].filter((r) =>
+      rules[r].anchor === "keyword" && rules[r].keywords.length > 0 &&
+      rules[r].gate !== undefined
+    ),
+    scratch: {
+      hits: {
+        count: 0,
+        pos: new Int32Array(256),
+        keyword: new Int32Array(256),
+        regions: [],
+        lastStart: new Int32Array(keywords.length),
+      },
+      setPos: Array.from({ length: setIds.size }, () => new Int32Array(64)),
+      setLen: new Int32Array(setIds.size),
+      passed: rules.map(() => []),
+      cursor: new Int32Array(rules.length),
+    },
   };
   compiledTables.set(rules, c);
   return c;
@@ -156,22 +213,69 @@ const DIGIT_CONTEXT = 3;
 
 /**
  * Runs the rules over `text` (one view); candidates are in `text`'s coordinates. Returns the
- * ascending positions where the text had anything to look at (keyword hits, digit runs).
+ * ascending positions where the text had anything to look at (keyword hits, digit runs). With
+ * `b64`, also finds the text's base64 runs (into `b64`); with `escaped`, its lines holding JSON
+ * escapes (into `escaped`, for {@link unescapedView}).
+ *
+ * Everything that looks at each hit or each part of the text is done as the prefilter goes,
+ * block by block, while that part of the text is still in the processor's cache: filing hits
+ * per keyword set, the rules' gates (pure functions of the text and a position: asking them
+ * early, in another order, changes nothing), digit runs and base64 runs. On a text of many
+ * megabytes, going back over it once per rule costs a cache miss per position. What remains for
+ * the rule loop is the regexes, at the few positions whose gate passed.
  */
-function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
-  const { rules } = c;
-  const hits = findKeywords(text, c.index, c.minDigits);
-  const digitRuns = c.minDigits > 0 ? findDigitRuns(text, hits.regions, c.minDigits) : [];
-  // Positions per keyword set; rules with the same keywords share one list.
-  const perSet: (number[] | undefined)[] = new Array(c.sets);
-  for (let h = 0; h < hits.count; h++) {
-    const p = hits.pos[h];
-    for (const set of c.keywordRules[hits.keyword[h]]) {
-      const list = perSet[set];
-      if (list === undefined) perSet[set] = [p];
-      else list.push(p);
-    }
+function collect(
+  text: string,
+  c: CompiledRules,
+  out: Candidate[],
+  b64?: Base64Scan,
+  escaped?: EscapedLines,
+): Int32Array {
+  const { rules, gated, scratch } = c;
+  const { setPos, setLen, passed, cursor } = scratch;
+  setLen.fill(0);
+  for (const r of gated) {
+    passed[r].length = 0;
+    cursor[r] = 0;
   }
+  const digitRuns: number[] = [];
+  let filed = 0;
+  let regionsDone = 0;
+  const onBlock = (hits: KeywordHits, end: number) => {
+    // Positions per keyword set; rules with the same keywords share one list.
+    for (let h = filed; h < hits.count; h++) {
+      const p = hits.pos[h];
+      for (const set of c.keywordRules[hits.keyword[h]]) {
+        let list = setPos[set];
+        const len = setLen[set];
+        if (len === list.length) {
+          list = new Int32Array(len * 2);
+          list.set(setPos[set]);
+          setPos[set] = list;
+        }
+        list[len] = p;
+        setLen[set] = len + 1;
+      }
+    }
+    filed = hits.count;
+    for (const r of gated) {
+      const set = c.ruleSet[r];
+      const list = setPos[set];
+      const len = setLen[set];
+      const gate = rules[r].gate!;
+      const ok = passed[r];
+      for (let i = cursor[r]; i < len; i++) if (gate(text, list[i])) ok.push(list[i]);
+      cursor[r] = len;
+    }
+    if (c.minDigits > 0) {
+      findDigitRuns(text, hits.regions, c.minDigits, regionsDone, digitRuns);
+      regionsDone = hits.regions.length / 2;
+    }
+    if (b64 !== undefined) continueBase64Runs(text, b64, end);
+    if (escaped !== undefined) continueEscapedLines(text, escaped, end);
+  };
+  const hits = findKeywords(text, c.index, c.minDigits, onBlock, scratch.hits);
+  onBlock(hits, text.length);
   // Where a value was already accepted, and the highest priority that accepted it: a rule of
   // that priority or lower matching the same value would be dropped anyway (unless both are
   // provider-specific), so it is not validated.
@@ -201,17 +305,27 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
         }
       }
     } else if (c.sticky[r] !== undefined) {
-      const positions = perSet[c.ruleSet[r]];
-      if (positions === undefined) continue;
-      if (!ascending(positions)) positions.sort((x, y) => x - y);
+      // The positions whose gate passed (or all of the set's, without a gate), ascending.
+      let positions: Int32Array | number[];
+      let count: number;
+      if (rule.gate !== undefined) {
+        positions = passed[r];
+        count = positions.length;
+        if (count === 0) continue;
+        if (!ascending(positions, count)) positions.sort((x, y) => x - y);
+      } else {
+        count = setLen[c.ruleSet[r]];
+        if (count === 0) continue;
+        positions = setPos[c.ruleSet[r]];
+        if (!ascending(positions, count)) positions.subarray(0, count).sort();
+      }
       const sticky = c.sticky[r]!;
-      const gate = rule.gate;
       let after = 0;
       let last = -1;
-      for (const p of positions) {
+      for (let q = 0; q < count; q++) {
+        const p = positions[q];
         if (p < after || p === last) continue;
         last = p;
-        if (gate !== undefined && !gate(text, p)) continue;
         sticky.lastIndex = p;
         const m = sticky.exec(text);
         if (m === null || m[0].length === 0) continue;
@@ -220,7 +334,7 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
         accept(rule, r, m, out, 0, claimed);
       }
     } else {
-      if (rule.keywords.length > 0 && perSet[c.ruleSet[r]] === undefined) continue;
+      if (rule.keywords.length > 0 && setLen[c.ruleSet[r]] === 0) continue;
       const re = c.global[r];
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
@@ -237,14 +351,65 @@ function collect(text: string, c: CompiledRules, out: Candidate[]): Int32Array {
       if ((claimed.get(x.at) ?? -1) < x.priority) claimed.set(x.at, x.priority);
     }
   }
-  const marks = new Int32Array(hits.count + digitRuns.length / 3);
-  marks.set(hits.pos.subarray(0, hits.count));
-  for (let k = 0; k < digitRuns.length; k += 3) marks[hits.count + k / 3] = digitRuns[k];
-  return marks.sort();
+  const marks = ascendingMarks(hits.pos, hits.count, digitRuns);
+  release(scratch);
+  return marks;
 }
 
-function ascending(xs: number[]): boolean {
-  for (let i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) return false;
+/**
+ * The hits' positions and the digit runs' starts, in one ascending list. Hits come in the order
+ * of the pairs that found them, so a hit is out of place only among hits a keyword's length
+ * before it: an insertion sort puts them in order in linear time; the runs (in text order) are
+ * then merged in.
+ */
+function ascendingMarks(pos: Int32Array, count: number, digitRuns: number[]): Int32Array {
+  const hits = pos.slice(0, count);
+  for (let i = 1; i < count; i++) {
+    const x = hits[i];
+    let j = i - 1;
+    if (hits[j] <= x) continue;
+    while (j >= 0 && hits[j] > x) {
+      hits[j + 1] = hits[j];
+      j--;
+    }
+    hits[j + 1] = x;
+  }
+  const runs = digitRuns.length / 3;
+  if (runs === 0) return hits;
+  const marks = new Int32Array(count + runs);
+  for (let r = 1; r < runs; r++) {
+    if (digitRuns[3 * r] < digitRuns[3 * r - 3]) {
+      // Not expected (regions come in text order), but then sorted the plain way.
+      marks.set(hits);
+      for (let k = 0; k < runs; k++) marks[count + k] = digitRuns[3 * k];
+      return marks.sort();
+    }
+  }
+  let h = 0;
+  let r = 0;
+  for (let m = 0; m < marks.length; m++) {
+    if (r === runs || (h < count && hits[h] <= digitRuns[r * 3])) marks[m] = hits[h++];
+    else marks[m] = digitRuns[3 * r++];
+  }
+  return marks;
+}
+
+/** Drops the buffers a large text grew, so that they are not held after it. */
+function release(scratch: Scratch): void {
+  const { hits, setPos } = scratch;
+  if (hits.pos.length > KEEP_ENTRIES) {
+    hits.pos = new Int32Array(256);
+    hits.keyword = new Int32Array(256);
+  }
+  if (hits.regions.length > KEEP_ENTRIES) hits.regions = [];
+  for (let s = 0; s < setPos.length; s++) {
+    if (setPos[s].length > KEEP_ENTRIES) setPos[s] = new Int32Array(64);
+  }
+  for (const list of scratch.passed) if (list.length > KEEP_ENTRIES) list.length = 0;
+}
+
+function ascending(xs: ArrayLike<number>, count: number): boolean {
+  for (let i = 1; i < count; i++) if (xs[i] < xs[i - 1]) return false;
   return true;
 }
 
@@ -356,27 +521,31 @@ function decodeRunText(run: string): string | undefined {
  * decode to text. Coordinates are `text`'s. Not yet de-duplicated.
  */
 function gather(text: string, c: CompiledRules, depth: number, out: Candidate[]): void {
-  let marks = collect(text, c, out);
+  // Base64 runs are found during the first pass (see `collect`), not in a pass of their own.
+  const b64 = depth < MAX_BASE64_DEPTH ? startBase64Runs(MIN_BASE64_RUN) : undefined;
+  let escaped = startEscapedLines();
+  let marks = collect(text, c, out, b64, escaped);
 
   let view = text;
   let map: Int32Array | undefined;
   for (let level = 0; level < MAX_UNESCAPE_LEVELS; level++) {
-    const decoded = unescapedView(view, marks);
+    const decoded = unescapedView(view, marks, escaped);
     if (decoded === undefined) break;
     const prev = map;
     map = prev === undefined ? decoded.map : decoded.map.map((i) => prev[i]);
     view = decoded.text;
     const found: Candidate[] = [];
-    marks = collect(view, c, found);
+    escaped = startEscapedLines();
+    marks = collect(view, c, found, undefined, escaped);
     mapCandidates(found, map, out);
   }
 
-  if (depth >= MAX_BASE64_DEPTH) return;
+  if (b64 === undefined) return;
   let budget = MAX_BASE64_DECODED;
   let covered: Candidate[] | undefined;
   let next = 0;
   let reach = -1;
-  for (const [s, e] of base64Runs(text, MIN_BASE64_RUN)) {
+  for (const [s, e] of b64.runs) {
     if (e - s > budget) break;
     if (!base64HeadIsText(text, s)) continue;
     // A run inside a value already found needs no second look. Runs come in text order: sweep

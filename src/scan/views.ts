@@ -68,11 +68,69 @@ function hidingAt(text: string, from: number, to: number): number[] {
   return out;
 }
 
+/** True when [from, to) holds an escape that can hide a keyword (see {@link hidingAt}). */
+function hasHiding(text: string, from: number, to: number): boolean {
+  for (let i = text.indexOf("\\", from); i !== -1 && i < to; i = text.indexOf("\\", i + 2)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 117 || next === 47) return true; // u, /
+  }
+  return false;
+}
+
+/**
+ * The lines of a text that hold a JSON string escape, found a part of the text at a time (see
+ * {@link continueEscapedLines}); what {@link unescapedView} starts from.
+ */
+export interface EscapedLines {
+  /** Where the search for the next backslash goes on. */
+  next: number;
+  /**
+   * Per line: start, end, and 1 when it holds a `\u`/`\/` escape (0 when not; -1 for a line
+   * over 64 KiB, looked at later).
+   */
+  readonly lines: number[];
+}
+
+/** A search for escaped lines, not started yet. */
+export function startEscapedLines(): EscapedLines {
+  return { next: 0, lines: [] };
+}
+
+/**
+ * Goes on with `scan` over `text`: finds the escaped lines whose first escape is before `to` (a
+ * line found may end past `to`). Called with increasing `to` up to the text's length, it finds
+ * what {@link unescapedView} would; done right after another pass read that part of the text, it
+ * reads from the processor's cache.
+ */
+export function continueEscapedLines(text: string, scan: EscapedLines, to: number): void {
+  let b = scan.next;
+  // Backslashes are found by `indexOf` (much faster than a regex over the whole text); after the
+  // first escape of a line, the search resumes at the line's end.
+  for (b = b < text.length ? text.indexOf("\\", b) : -1; b !== -1 && b < to;) {
+    if (!escapeAt(text, b)) {
+      b = text.indexOf("\\", b + 1);
+      continue;
+    }
+    const lineStart = text.lastIndexOf("\n", b - 1) + 1;
+    const nl = text.indexOf("\n", b);
+    const lineEnd = nl === -1 ? text.length : nl;
+    const long = lineEnd - lineStart > LONG_LINE;
+    scan.lines.push(lineStart, lineEnd, long ? -1 : hasHiding(text, lineStart, lineEnd) ? 1 : 0);
+    if (nl === -1) {
+      b = -1;
+      break;
+    }
+    b = text.indexOf("\\", lineEnd);
+  }
+  scan.next = b === -1 ? text.length : b;
+}
+
 /** The ranges of a line worth decoding: the whole line, windows around marks, or none. */
 function lineRanges(
   text: string,
   from: number,
   to: number,
+  hiding: number,
   marks: Int32Array | undefined,
   out: number[],
 ): void {
@@ -82,7 +140,7 @@ function lineRanges(
   }
   let k = firstAtOrAfter(marks, from);
   if (to - from <= LONG_LINE) {
-    if ((k < marks.length && marks[k] < to) || hidingAt(text, from, to).length > 0) {
+    if ((k < marks.length && marks[k] < to) || hiding === 1) {
       out.push(from, to);
     }
     return;
@@ -132,24 +190,26 @@ function firstAtOrAfter(marks: Int32Array, from: number): number {
  * `\n`, `\t`, `\"`, `\\` cannot split a keyword (no keyword contains what they encode), so a
  * line without a mark shows nothing new once decoded, while `\uXXXX` and `\/` can hide one. Of a
  * very long line (over 64 KiB), only windows around those points are kept.
+ *
+ * `escaped`, when given, holds the text's escaped lines already found (all of them, see
+ * {@link continueEscapedLines}).
  */
-export function unescapedView(text: string, marks?: Int32Array): View | undefined {
-  if (text.indexOf("\\") === -1) return undefined;
-  // 1. The ranges to decode: escaped lines (or parts of them) worth a second look. Backslashes
-  // are found by `indexOf` (much faster than a regex over the whole text); after the first
-  // escape of a line, the search resumes at the line's end.
+export function unescapedView(
+  text: string,
+  marks?: Int32Array,
+  escaped?: EscapedLines,
+): View | undefined {
+  // 1. The ranges to decode: escaped lines (or parts of them) worth a second look.
+  let lines = escaped?.lines;
+  if (lines === undefined) {
+    const scan = startEscapedLines();
+    continueEscapedLines(text, scan, text.length);
+    lines = scan.lines;
+  }
+  if (lines.length === 0) return undefined;
   const ranges: number[] = [];
-  for (let b = text.indexOf("\\"); b !== -1;) {
-    if (!escapeAt(text, b)) {
-      b = text.indexOf("\\", b + 1);
-      continue;
-    }
-    const lineStart = text.lastIndexOf("\n", b - 1) + 1;
-    const nl = text.indexOf("\n", b);
-    const lineEnd = nl === -1 ? text.length : nl;
-    lineRanges(text, lineStart, lineEnd, marks, ranges);
-    if (nl === -1) break;
-    b = text.indexOf("\\", lineEnd);
+  for (let l = 0; l < lines.length; l += 3) {
+    lineRanges(text, lines[l], lines[l + 1], lines[l + 2], marks, ranges);
   }
   if (ranges.length === 0) return undefined;
   // 2. Decode them, one "\n" between ranges (adjacent lines keep their own line break).
@@ -252,10 +312,39 @@ export function base64HeadIsText(text: string, start: number): boolean {
  * per `minLength` characters.
  */
 export function base64Runs(text: string, minLength = 32): [number, number][] {
-  const out: [number, number][] = [];
+  const scan = startBase64Runs(minLength);
+  continueBase64Runs(text, scan, text.length);
+  return scan.runs;
+}
+
+/** A search for base64 runs ({@link base64Runs}) done a part of the text at a time. */
+export interface Base64Scan {
+  /** Shortest run reported. */
+  readonly minLength: number;
+  /** Where the search goes on (the end of the next window it looks at). */
+  next: number;
+  /** The runs found so far, in text order. */
+  readonly runs: [number, number][];
+}
+
+/** A search for base64 runs of at least `minLength` characters, not started yet. */
+export function startBase64Runs(minLength = 32): Base64Scan {
+  return { minLength, next: minLength - 1, runs: [] };
+}
+
+/**
+ * Goes on with `scan` over `text` up to `to`: the windows ending before `to` are looked at (a
+ * run found may extend past `to`). Called with increasing `to` up to the text's length, it finds
+ * exactly the runs of {@link base64Runs}; done right after another pass read that part of the
+ * text, it reads from the processor's cache.
+ */
+export function continueBase64Runs(text: string, scan: Base64Scan, to: number): void {
+  const { minLength } = scan;
+  const out = scan.runs;
   const n = text.length;
-  let i = minLength - 1;
-  while (i < n) {
+  const stop = Math.min(to, n);
+  let i = scan.next;
+  while (i < stop) {
     // Scan back from i for a full window of base64 characters, noting what it holds.
     let k = i;
     const low = i - minLength + 1;
@@ -292,5 +381,5 @@ export function base64Runs(text: string, minLength = 32): [number, number][] {
     if ((all & 3) !== 0 && (any & 12) === 12) out.push([start, runEnd]);
     i = runEnd + minLength;
   }
-  return out;
+  scan.next = i;
 }

@@ -142,3 +142,53 @@ Deno.test("digit regions find exactly the runs a whole-text search finds (random
     }
   }
 });
+
+Deno.test("findKeywords block by block: the same hits and regions, seen as the pass goes", () => {
+  const keywords = [...new Set(RULES.flatMap((r) => r.keywords))];
+  const index = buildKeywordIndex(keywords);
+  let seed = 5;
+  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const pieces = [...keywords, "1234", " 56-78", "+1 (415) 555", " ", "\n", "→", "xyz"];
+  const reuse = findKeywords("", index, 8);
+  for (let round = 0; round < 6; round++) {
+    const parts: string[] = [];
+    let size = 0;
+    while (size < 50_000 + round) {
+      const piece = pieces[rand(pieces.length)];
+      parts.push(piece);
+      size += piece.length;
+    }
+    const text = parts.join("");
+    const whole = findKeywords(text, index, 8);
+    const expected = {
+      pos: [...whole.pos.subarray(0, whole.count)],
+      keyword: [...whole.keyword.subarray(0, whole.count)],
+      regions: [...whole.regions],
+    };
+    const ends: number[] = [];
+    let seen = 0;
+    const blocks = findKeywords(text, index, 8, (hits, end) => {
+      // Hits are only added: those seen before stay as they were.
+      assert.ok(hits.count >= seen && end > (ends.at(-1) ?? 0) && end < text.length);
+      assert.deepEqual([...hits.pos.subarray(0, seen)], expected.pos.slice(0, seen));
+      seen = hits.count;
+      ends.push(end);
+    }, reuse);
+    assert.equal(blocks, reuse);
+    assert.ok(ends.length >= 2, "several blocks");
+    assert.deepEqual({
+      pos: [...blocks.pos.subarray(0, blocks.count)],
+      keyword: [...blocks.keyword.subarray(0, blocks.count)],
+      regions: [...blocks.regions],
+    }, expected);
+    // Digit runs looked for a few regions at a time are those of one search.
+    const runs: number[] = [];
+    let done = 0;
+    for (let r = 0; r <= blocks.regions.length / 2; r += 1 + rand(5)) {
+      findDigitRuns(text, blocks.regions.slice(0, 2 * r), 8, done, runs);
+      done = r;
+    }
+    findDigitRuns(text, blocks.regions, 8, done, runs);
+    assert.deepEqual(runs, findDigitRuns(text, blocks.regions, 8), `round ${round}`);
+  }
+});
