@@ -210,3 +210,41 @@ Deno.test("cascade over HTTP: estimate --live reads the chain's current fee para
     },
   );
 });
+
+Deno.test("cascade over HTTP: two sync processes at once register each segment once", async () => {
+  await withTwoHomes({ doneDelayMs: 100 }, async (s, home, _b, key) => {
+    const env = { LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key };
+    for (let i = 0; i < 6; i++) await storeNote(env, home, `concurrent sync note ${i}`, "c");
+    const withAccount = { ...env, LUMERA_MEMORY_MNEMONIC: s.mnemonic };
+    const run = () =>
+      runMain(["sync", "--now", "--wait", "60", "--json"], withAccount, {
+        flags: flagsFor(home),
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    assertNoMnemonic(s, a.stdout, a.stderr, b.stdout, b.stderr);
+    // One of them may leave the other's in-flight upload to it; both end without error or with
+    // work left only because the other process holds it.
+    for (const r of [a, b]) assert.ok(r.code === 0 || r.code === 7, r.stdout + r.stderr);
+    const finish = await run(); // whatever is left, one more pass finishes
+    assert.equal(finish.code, 0, finish.stdout + finish.stderr);
+    const stats = JSON.parse((await runMain(["stats", "--json"], env)).stdout);
+    assert.equal(stats.remote.by_state.finalized, 6);
+    // Every registered action is either the one segment or a manifest: no segment paid twice.
+    const segments = new Set(
+      JSON.parse((await runMain(["query", "concurrent", "--json"], env)).stdout).hits
+        .map((h: { remote: { action_id: string } }) => h.remote.action_id),
+    );
+    assert.equal(segments.size, 1, "six small notes in one segment");
+    const registrations = JSON.parse(a.stdout).registered + JSON.parse(b.stdout).registered +
+      JSON.parse(finish.stdout).registered;
+    assert.equal(registrations, s.actionIds().length, "reports add up to the chain's actions");
+    const reports = [a, b, finish].map((r) => JSON.parse(r.stdout));
+    const sum = (k: string) => reports.reduce((n, r) => n + r[k], 0);
+    assert.equal(sum("segments_built"), 1, "one segment built, by one of the processes");
+    assert.equal(
+      s.actionIds().length,
+      1 + sum("manifests_built"),
+      "the chain holds that segment once plus the manifests",
+    );
+  });
+});
