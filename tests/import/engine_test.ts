@@ -165,8 +165,10 @@ Deno.test("dry run: reads and scans, stores and remembers nothing", () =>
     const real = await runImport(service, { env });
     assert.equal(real.imported, 6);
     assert.equal(real.cascade_cost, undefined, "only a dry run estimates");
-    // The sealed sizes the dry run predicted are the sizes actually stored.
-    assert.equal(service.stats().stored_bytes, cost.bytes);
+    // The sealed sizes the dry run predicted are the sizes actually stored, to within a few bytes
+    // per memory (the store time sealed inside differs, and so its compressed length).
+    const drift = Math.abs(service.stats().stored_bytes - cost.bytes);
+    assert.ok(drift <= 4 * cost.memories, `predicted ${cost.bytes}, stored differs by ${drift}`);
     const dry = await runImport(service, { env, dryRun: true, full: true });
     assert.equal(dry.unchanged, 6);
     assert.equal(dry.memories, 0);
