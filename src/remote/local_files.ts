@@ -13,9 +13,9 @@
  * @module
  */
 
-import { ensurePrivateDir } from "../config/home.ts";
 import { LumeraError } from "../errors.ts";
 import { sha256Hex } from "../crypto/hex.ts";
+import { syncDir, writeFileDurably } from "../store/durable_file.ts";
 
 const FILE_NAME = /^[0-9a-f]{32}$/;
 const ACTION_ID = /^[0-9]{1,20}$/;
@@ -42,40 +42,6 @@ function cachePath(home: string, actionId: string): string {
     throw new LumeraError("INTEGRITY", "malformed action id in the index");
   }
   return `${segmentCacheDir(home)}/${actionId}`;
-}
-
-async function syncDir(path: string): Promise<void> {
-  if (Deno.build.os === "windows") return;
-  try {
-    const f = await Deno.open(path, { read: true });
-    try {
-      await f.sync();
-    } finally {
-      f.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on directories; the rename is still atomic.
-  }
-}
-
-async function writeDurable(dir: string, path: string, bytes: Uint8Array): Promise<void> {
-  await ensurePrivateDir(dir);
-  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
-  try {
-    let written = 0;
-    while (written < bytes.byteLength) written += await f.write(bytes.subarray(written));
-    await f.sync();
-  } finally {
-    f.close();
-  }
-  try {
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  await syncDir(dir);
 }
 
 async function readPlain(path: string): Promise<Uint8Array | undefined> {
@@ -109,7 +75,7 @@ export async function writeOutbox(
   fileName: string,
   bytes: Uint8Array,
 ): Promise<void> {
-  await writeDurable(outboxDir(home), outboxPath(home, fileName), bytes);
+  await writeFileDurably(outboxDir(home), outboxPath(home, fileName), bytes);
 }
 
 /**
@@ -158,7 +124,7 @@ export async function writeCachedSegment(
   actionId: string,
   bytes: Uint8Array,
 ): Promise<void> {
-  await writeDurable(segmentCacheDir(home), cachePath(home, actionId), bytes);
+  await writeFileDurably(segmentCacheDir(home), cachePath(home, actionId), bytes);
 }
 
 /** Drops a cached segment (e.g. found damaged). */

@@ -12,42 +12,14 @@ import { LumeraError } from "../errors.ts";
 import { ensurePrivateDir } from "../config/home.ts";
 import { sha256Hex } from "../crypto/hex.ts";
 import type { BlobStore } from "./blob_store.ts";
+import { syncDir, syncDirNow } from "./durable_file.ts";
 import { type BlobId, isBlobId, toPointer } from "./pointer.ts";
 
 /** Largest blob this store reads back (16 MiB): a sealed record is at most about 8 MiB. */
 export const MAX_BLOB_BYTES = 16 * 1024 * 1024;
 
-async function syncPath(path: string): Promise<void> {
-  if (Deno.build.os === "windows") return; // directories cannot be opened for sync there
-  try {
-    const f = await Deno.open(path, { read: true });
-    try {
-      await f.sync();
-    } finally {
-      f.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on directories; the rename itself is still atomic.
-  }
-}
-
 /** Names of the temporary files `put` writes before renaming them into place. */
 const TEMP_NAME = /^\.tmp-[0-9a-f-]{36}$/;
-
-/** {@link syncPath}, blocking: for the write path, where each async call costs a thread hop. */
-function syncPathNow(path: string): void {
-  if (Deno.build.os === "windows") return;
-  try {
-    const f = Deno.openSync(path, { read: true });
-    try {
-      f.syncSync();
-    } finally {
-      f.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on directories; the rename itself is still atomic.
-  }
-}
 
 /** A {@link BlobStore} on the local file system. */
 export class FsBlobStore implements BlobStore {
@@ -121,7 +93,7 @@ export class FsBlobStore implements BlobStore {
       await Deno.remove(tmp).catch(() => {});
       throw err;
     }
-    syncPathNow(dir);
+    syncDirNow(dir);
     return id;
   }
 
@@ -181,7 +153,7 @@ export class FsBlobStore implements BlobStore {
       if (err instanceof Deno.errors.NotFound) return;
       throw err;
     }
-    await syncPath(`${this.root}/${id.slice(0, 2)}`);
+    await syncDir(`${this.root}/${id.slice(0, 2)}`);
   }
 
   /** Temporary files (`.tmp-<uuid>`) in the fan-out folders, with their modification times. */
