@@ -127,7 +127,8 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.round(base * (0.5 + random() * 0.5));
 }
 
-function emptyReport(dryRun: boolean): SyncReport {
+/** A report of a run that did nothing yet. */
+export function emptySyncReport(dryRun: boolean): SyncReport {
   return {
     dry_run: dryRun,
     flush: "none",
@@ -188,7 +189,7 @@ export class SyncEngine {
   /** Runs one sync: batch per policy, move every due upload, send a manifest when needed. */
   async sync(options: SyncOptions = {}): Promise<SyncReport> {
     const dryRun = options.dryRun === true;
-    const report = emptyReport(dryRun);
+    const report = emptySyncReport(dryRun);
     if (!dryRun) {
       if (options.retryRejected) this.#index.retryRejected(this.#clock());
       // Forgotten memories never leave the machine: drop the segments not yet uploaded that hold

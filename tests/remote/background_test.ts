@@ -1,27 +1,10 @@
 import assert from "node:assert/strict";
 import { LumeraError } from "../../src/errors.ts";
 import { BackgroundSync } from "../../src/remote/background.ts";
-import type { SyncReport } from "../../src/remote/sync_engine.ts";
+import { emptySyncReport, type SyncReport } from "../../src/remote/sync_engine.ts";
 
 function report(extra: Partial<SyncReport> = {}): SyncReport {
-  return {
-    dry_run: false,
-    flush: "none",
-    pending_before: { memories: 0, bytes: 0 },
-    segments_built: 0,
-    memories_batched: 0,
-    bytes_built: 0,
-    registered: 0,
-    uploaded: 0,
-    finalized: 0,
-    manifests_built: 0,
-    fees_paid_ulume: 0,
-    abandoned: 0,
-    errors: [],
-    remaining: { uploads: 0, pending_memories: 0, rejected: 0 },
-    missing_blobs: 0,
-    ...extra,
-  };
+  return { ...emptySyncReport(false), ...extra };
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
