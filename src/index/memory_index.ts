@@ -5,6 +5,7 @@
  * @module
  */
 
+import { StatementCache } from "./statement_cache.ts";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { LumeraError } from "../errors.ts";
 import { DEFAULT_QUERY_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_LIMIT } from "../record/limits.ts";
@@ -217,25 +218,17 @@ function decodeCursor(raw: string, fingerprint: string): number {
 export class MemoryIndex {
   readonly #db: DatabaseSync;
 
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: StatementCache;
 
-  /**
-   * A prepared statement for `sql`, prepared once and reused: preparing on every call leaves
-   * native statements alive until V8 collects their small wrappers, and memory grows.
-   */
+  /** A prepared statement for `sql`, prepared once and reused (see {@link StatementCache}). */
   #stmt(sql: string): StatementSync {
-    let st = this.#statements.get(sql);
-    if (st === undefined) {
-      if (this.#statements.size >= 256) this.#statements.clear();
-      st = this.#db.prepare(sql);
-      this.#statements.set(sql, st);
-    }
-    return st;
+    return this.#statements.get(sql);
   }
 
   /** Wraps an open, migrated database (see `openIndexDb`). */
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
     // A query walks FTS doclists and looks up each match's row: with SQLite's default 2 MiB page
     // cache those lookups go to the OS one pread at a time. The cache grows only as pages are read.
     db.exec(`PRAGMA cache_size = -${INDEX_CACHE_KIB}`);

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { StatementCache } from "./statement_cache.ts";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { MemoryRemoteState, RemoteInfo, RemoteStats } from "../service/types.ts";
 
@@ -131,10 +132,12 @@ function toMemoryState(state: UploadState): MemoryRemoteState {
 /** Queries and state changes of the remote tables. */
 export class RemoteIndex {
   readonly #db: DatabaseSync;
+  readonly #statements: StatementCache;
 
   /** Wraps an open, migrated index database. */
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
   }
 
   /** Runs `fn` inside `BEGIN IMMEDIATE … COMMIT` (rolled back when it throws). */
@@ -152,7 +155,7 @@ export class RemoteIndex {
 
   /** Memories in no upload yet (the queue), oldest first. */
   pending(limit = 1_000_000): PendingMemory[] {
-    return this.#db.prepare(
+    return this.#statements.get(
       `SELECT m.pointer, m.stored_bytes, m.stored_ms FROM memories m
        WHERE NOT EXISTS (SELECT 1 FROM remote_members r WHERE r.pointer = m.pointer)
        ORDER BY m.stored_ms, m.id LIMIT ?`,
@@ -161,7 +164,7 @@ export class RemoteIndex {
 
   /** How many memories wait, their bytes and the oldest one's store time. */
   pendingSummary(): { memories: number; bytes: number; oldest_ms?: number } {
-    const row = this.#db.prepare(
+    const row = this.#statements.get(
       `SELECT count(*) AS n, coalesce(sum(m.stored_bytes), 0) AS b, min(m.stored_ms) AS o
        FROM memories m
        WHERE NOT EXISTS (SELECT 1 FROM remote_members r WHERE r.pointer = m.pointer)`,
@@ -192,12 +195,12 @@ export class RemoteIndex {
     return this.transaction(() => {
       const free = members.filter((m) =>
         stillPending(m.pointer) &&
-        this.#db.prepare(
+        this.#statements.get(
             "SELECT 1 FROM memories WHERE pointer = ? AND NOT EXISTS (SELECT 1 FROM remote_members WHERE pointer = ?)",
           ).get(m.pointer, m.pointer) !== undefined
       );
       if (input.kind === "segment" && free.length !== members.length) return undefined;
-      const info = this.#db.prepare(
+      const info = this.#statements.get(
         `INSERT INTO remote_uploads (kind, file_name, state, member_bytes, members, manifest_seq,
            manifest_digest, lease_owner, lease_until_ms, created_ms, updated_ms)
          VALUES (?, ?, 'building', ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -214,7 +217,7 @@ export class RemoteIndex {
         input.nowMs,
       );
       const id = Number(info.lastInsertRowid);
-      const ins = this.#db.prepare(
+      const ins = this.#statements.get(
         "INSERT INTO remote_members (pointer, upload_id, offset, length) VALUES (?, ?, ?, ?)",
       );
       for (const m of free) ins.run(m.pointer, id, m.offset, m.length);
@@ -224,27 +227,27 @@ export class RemoteIndex {
 
   /** One upload by id. */
   upload(id: number): UploadRow | undefined {
-    return this.#db.prepare(`SELECT ${UPLOAD_COLUMNS} FROM remote_uploads WHERE id = ?`).get(
+    return this.#statements.get(`SELECT ${UPLOAD_COLUMNS} FROM remote_uploads WHERE id = ?`).get(
       id,
     ) as UploadRow | undefined;
   }
 
   /** Every upload, newest first (for `sync --json` and tests). */
   uploads(): UploadRow[] {
-    return this.#db.prepare(`SELECT ${UPLOAD_COLUMNS} FROM remote_uploads ORDER BY id DESC`)
+    return this.#statements.get(`SELECT ${UPLOAD_COLUMNS} FROM remote_uploads ORDER BY id DESC`)
       .all() as unknown as UploadRow[];
   }
 
   /** The members of an upload, in file order. */
   members(uploadId: number): MemberRow[] {
-    return this.#db.prepare(
+    return this.#statements.get(
       "SELECT pointer, upload_id, offset, length, body_indexed FROM remote_members WHERE upload_id = ? ORDER BY offset",
     ).all(uploadId) as unknown as MemberRow[];
   }
 
   /** Where one memory lives, with its upload. */
   location(pointer: string): { member: MemberRow; upload: UploadRow } | undefined {
-    const member = this.#db.prepare(
+    const member = this.#statements.get(
       "SELECT pointer, upload_id, offset, length, body_indexed FROM remote_members WHERE pointer = ?",
     ).get(pointer) as MemberRow | undefined;
     if (member === undefined) return undefined;
@@ -254,7 +257,7 @@ export class RemoteIndex {
 
   /** Members of an upload whose memory is no longer indexed (forgotten meanwhile). */
   goneMembers(uploadId: number): string[] {
-    return (this.#db.prepare(
+    return (this.#statements.get(
       `SELECT r.pointer FROM remote_members r WHERE r.upload_id = ?
        AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.pointer = r.pointer)`,
     ).all(uploadId) as { pointer: string }[]).map((r) => r.pointer);
@@ -277,14 +280,14 @@ export class RemoteIndex {
         extra = ` AND id NOT IN (${exclude.map(() => "?").join(", ")})`;
         params.push(...exclude);
       }
-      const row = this.#db.prepare(
+      const row = this.#statements.get(
         `SELECT id FROM remote_uploads
          WHERE state IN ('building', 'built', 'registering', 'registered', 'uploaded')
            AND next_attempt_ms <= ? AND (lease_owner IS NULL OR lease_until_ms < ?)${extra}
          ORDER BY kind = 'manifest', id LIMIT 1`,
       ).get(...params) as { id: number } | undefined;
       if (row === undefined) return undefined;
-      this.#db.prepare(
+      this.#statements.get(
         "UPDATE remote_uploads SET lease_owner = ?, lease_until_ms = ? WHERE id = ?",
       ).run(owner, leaseUntilMs, row.id);
       return this.upload(row.id);
@@ -299,7 +302,7 @@ export class RemoteIndex {
     const keys = Object.keys(fields) as (keyof UploadRow)[];
     const sets = [...keys.map((k) => `${k} = ?`), "updated_ms = ?"];
     const values = keys.map((k) => fields[k] as SQLInputValue);
-    const info = this.#db.prepare(
+    const info = this.#statements.get(
       `UPDATE remote_uploads SET ${sets.join(", ")} WHERE id = ? AND lease_owner = ?`,
     ).run(...values, nowMs, id, owner);
     return Number(info.changes) === 1;
@@ -307,7 +310,7 @@ export class RemoteIndex {
 
   /** Releases `owner`'s lease on an upload. */
   release(id: number, owner: string): void {
-    this.#db.prepare(
+    this.#statements.get(
       "UPDATE remote_uploads SET lease_owner = NULL, lease_until_ms = 0 WHERE id = ? AND lease_owner = ?",
     ).run(id, owner);
   }
@@ -324,7 +327,7 @@ export class RemoteIndex {
         { state: "abandoned", last_message: reason, lease_owner: null, lease_until_ms: 0 },
         nowMs,
       );
-      if (ok) this.#db.prepare("DELETE FROM remote_members WHERE upload_id = ?").run(id);
+      if (ok) this.#statements.get("DELETE FROM remote_members WHERE upload_id = ?").run(id);
       return ok;
     });
   }
@@ -337,7 +340,7 @@ export class RemoteIndex {
    */
   abandonStale(nowMs: number): string[] {
     return this.transaction(() => {
-      const rows = this.#db.prepare(
+      const rows = this.#statements.get(
         `SELECT u.id, u.file_name, u.state FROM remote_uploads u
          WHERE u.kind = 'segment' AND (u.lease_owner IS NULL OR u.lease_until_ms < ?) AND (
            u.state = 'building' OR (u.state IN ('built', 'registering', 'registered')
@@ -345,7 +348,7 @@ export class RemoteIndex {
                AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.pointer = r.pointer))))`,
       ).all(nowMs) as { id: number; file_name: string; state: string }[];
       for (const r of rows) {
-        this.#db.prepare(
+        this.#statements.get(
           `UPDATE remote_uploads SET state = 'abandoned', lease_owner = NULL, lease_until_ms = 0,
              last_message = ?, updated_ms = ? WHERE id = ?`,
         ).run(
@@ -355,7 +358,7 @@ export class RemoteIndex {
           nowMs,
           r.id,
         );
-        this.#db.prepare("DELETE FROM remote_members WHERE upload_id = ?").run(r.id);
+        this.#statements.get("DELETE FROM remote_members WHERE upload_id = ?").run(r.id);
       }
       return rows.map((r) => r.file_name);
     });
@@ -363,7 +366,7 @@ export class RemoteIndex {
 
   /** Puts rejected uploads back in the queue (the user fixed the cause, e.g. funded the account). */
   retryRejected(nowMs: number): number {
-    const info = this.#db.prepare(
+    const info = this.#statements.get(
       `UPDATE remote_uploads SET state = CASE WHEN action_id IS NULL THEN 'built' ELSE 'registered' END,
          attempts = 0, next_attempt_ms = 0, updated_ms = ? WHERE state = 'rejected'`,
     ).run(nowMs);
@@ -374,7 +377,7 @@ export class RemoteIndex {
   stateOf(pointers: string[]): Map<string, RemoteInfo> {
     const out = new Map<string, RemoteInfo>();
     if (pointers.length === 0) return out;
-    const rows = this.#db.prepare(
+    const rows = this.#statements.get(
       `SELECT r.pointer, u.state, u.action_id, u.tx_hash, u.data_hash, u.price_ulume
        FROM remote_members r JOIN remote_uploads u ON u.id = r.upload_id
        WHERE r.pointer IN (SELECT value FROM json_each(?))`,
@@ -410,7 +413,7 @@ export class RemoteIndex {
       uploaded: 0,
       finalized: 0,
     };
-    const rows = this.#db.prepare(
+    const rows = this.#statements.get(
       `SELECT coalesce(u.state, 'none') AS state, count(*) AS n FROM memories m
        LEFT JOIN remote_members r ON r.pointer = m.pointer
        LEFT JOIN remote_uploads u ON u.id = r.upload_id GROUP BY 1`,
@@ -418,20 +421,20 @@ export class RemoteIndex {
     for (const r of rows) {
       by_state[r.state === "none" ? "local-only" : toMemoryState(r.state as UploadState)] += r.n;
     }
-    const uploads = this.#db.prepare(
+    const uploads = this.#statements.get(
       "SELECT kind, state, count(*) AS count FROM remote_uploads GROUP BY kind, state ORDER BY kind, state",
     ).all() as unknown as RemoteCounts["uploads"];
     let price = 0n;
     let gas = 0n;
     for (
-      const r of this.#db.prepare(
+      const r of this.#statements.get(
         "SELECT price_ulume, gas_fee_ulume FROM remote_uploads WHERE action_id IS NOT NULL",
       ).all() as { price_ulume: string | null; gas_fee_ulume: string | null }[]
     ) {
       price += BigInt(r.price_ulume ?? "0");
       gas += BigInt(r.gas_fee_ulume ?? "0");
     }
-    const rejected = (this.#db.prepare(
+    const rejected = (this.#statements.get(
       "SELECT id, kind, last_error, last_message FROM remote_uploads WHERE state = 'rejected' ORDER BY id LIMIT 20",
     ).all() as {
       id: number;
@@ -444,7 +447,7 @@ export class RemoteIndex {
       error: r.last_error ?? "REMOTE_REJECTED",
       message: r.last_message ?? "",
     }));
-    const manifest = this.#db.prepare(
+    const manifest = this.#statements.get(
       "SELECT max(manifest_seq) AS s FROM remote_uploads WHERE kind = 'manifest' AND state = 'finalized'",
     ).get() as { s: number | null };
     const out: RemoteCounts = {
@@ -487,7 +490,7 @@ export class RemoteIndex {
 
   /** Number of uploads still in an active state (work left for a syncer). */
   activeCount(kind?: UploadKind): number {
-    const row = this.#db.prepare(
+    const row = this.#statements.get(
       `SELECT count(*) AS n FROM remote_uploads
        WHERE state IN ('building', 'built', 'registering', 'registered', 'uploaded')${
         kind === undefined ? "" : " AND kind = ?"
@@ -498,7 +501,7 @@ export class RemoteIndex {
 
   /** The soonest `next_attempt_ms` of an active upload, if any. */
   nextDueMs(): number | undefined {
-    const row = this.#db.prepare(
+    const row = this.#statements.get(
       `SELECT min(max(next_attempt_ms, lease_until_ms)) AS t FROM remote_uploads
        WHERE state IN ('building', 'built', 'registering', 'registered', 'uploaded')`,
     ).get() as { t: number | null };
@@ -507,7 +510,7 @@ export class RemoteIndex {
 
   /** The highest manifest sequence number used so far (0 when none). */
   lastManifestSeq(): number {
-    const row = this.#db.prepare(
+    const row = this.#statements.get(
       "SELECT max(manifest_seq) AS s FROM remote_uploads WHERE kind = 'manifest'",
     ).get() as { s: number | null };
     return row.s ?? 0;
@@ -515,13 +518,15 @@ export class RemoteIndex {
 
   /** True when an upload with this action id is recorded here. */
   hasAction(actionId: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM remote_uploads WHERE action_id = ?").get(actionId) !==
+    return this.#statements.get("SELECT 1 FROM remote_uploads WHERE action_id = ?").get(
+      actionId,
+    ) !==
       undefined;
   }
 
   /** When the newest manifest (finalized or on its way) was built, if any. */
   lastManifestMs(): number | undefined {
-    const row = this.#db.prepare(
+    const row = this.#statements.get(
       `SELECT max(created_ms) AS t FROM remote_uploads WHERE kind = 'manifest'
        AND state NOT IN ('rejected', 'abandoned')`,
     ).get() as { t: number | null };
@@ -530,7 +535,7 @@ export class RemoteIndex {
 
   /** The digest of the newest manifest that is finalized or still on its way. */
   currentManifestDigest(): string | undefined {
-    const row = this.#db.prepare(
+    const row = this.#statements.get(
       `SELECT manifest_digest FROM remote_uploads WHERE kind = 'manifest'
        AND state NOT IN ('rejected', 'abandoned') ORDER BY manifest_seq DESC LIMIT 1`,
     ).get() as { manifest_digest: string | null } | undefined;
@@ -548,7 +553,7 @@ export class RemoteIndex {
     length: number;
     upload_id: number;
   }[] {
-    return this.#db.prepare(
+    return this.#statements.get(
       `SELECT r.pointer, u.action_id, r.offset, r.length, u.id AS upload_id
        FROM remote_members r JOIN remote_uploads u ON u.id = r.upload_id
        JOIN memories m ON m.pointer = r.pointer
@@ -579,15 +584,15 @@ export class RemoteIndex {
     },
     nowMs: number,
   ): number {
-    const existing = this.#db.prepare("SELECT id FROM remote_uploads WHERE action_id = ?").get(
+    const existing = this.#statements.get("SELECT id FROM remote_uploads WHERE action_id = ?").get(
       input.actionId,
     ) as { id: number } | undefined;
     if (existing !== undefined) return existing.id;
-    const byName = this.#db.prepare("SELECT id FROM remote_uploads WHERE file_name = ?").get(
+    const byName = this.#statements.get("SELECT id FROM remote_uploads WHERE file_name = ?").get(
       input.fileName,
     ) as { id: number } | undefined;
     if (byName !== undefined) {
-      this.#db.prepare(
+      this.#statements.get(
         `UPDATE remote_uploads SET state = 'finalized', action_id = ?, data_hash = ?,
            price_ulume = coalesce(price_ulume, ?), manifest_digest = coalesce(?, manifest_digest),
            finalized_ms = ?, updated_ms = ? WHERE id = ?`,
@@ -602,7 +607,7 @@ export class RemoteIndex {
       );
       return byName.id;
     }
-    const info = this.#db.prepare(
+    const info = this.#statements.get(
       `INSERT INTO remote_uploads (kind, file_name, state, bytes, action_id, data_hash, price_ulume,
          manifest_seq, manifest_digest, created_ms, updated_ms, finalized_ms)
        VALUES (?, ?, 'finalized', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -630,7 +635,7 @@ export class RemoteIndex {
     length: number,
     bodyIndexed: boolean,
   ): void {
-    this.#db.prepare(
+    this.#statements.get(
       `INSERT INTO remote_members (pointer, upload_id, offset, length, body_indexed)
        VALUES (?, ?, ?, ?, ?) ON CONFLICT (pointer) DO NOTHING`,
     ).run(pointer, uploadId, offset, length, bodyIndexed ? 1 : 0);
@@ -638,7 +643,9 @@ export class RemoteIndex {
 
   /** Marks a memory's full text as indexed (its blob was fetched and re-indexed). */
   markBodyIndexed(pointer: string): void {
-    this.#db.prepare("UPDATE remote_members SET body_indexed = 1 WHERE pointer = ?").run(pointer);
+    this.#statements.get("UPDATE remote_members SET body_indexed = 1 WHERE pointer = ?").run(
+      pointer,
+    );
   }
 
   /**
@@ -647,7 +654,7 @@ export class RemoteIndex {
    * kept, to tell a cut text) and its location.
    */
   manifestRows(textChars: number): ManifestSourceRow[] {
-    return this.#db.prepare(
+    return this.#statements.get(
       `SELECT m.pointer, m.content_id, m.session_id, m.kind, m.tool_name, m.workspace, m.title,
          m.summary, m.success, m.ts_ms, m.stored_ms, m.stored_bytes, m.record_bytes, m.key_id,
          m.expires_ms, m.git_branch, m.part, m.started_ms, m.ended_ms, m.message_count,
@@ -662,7 +669,7 @@ export class RemoteIndex {
 
   /** Every tombstone (for the manifest). */
   tombstones(): { kind: "content" | "session"; value: string; key_id: string | null }[] {
-    return this.#db.prepare("SELECT kind, value, key_id FROM tombstones ORDER BY kind, value")
+    return this.#statements.get("SELECT kind, value, key_id FROM tombstones ORDER BY kind, value")
       .all() as unknown as { kind: "content" | "session"; value: string; key_id: string | null }[];
   }
 
@@ -674,7 +681,7 @@ export class RemoteIndex {
     price_ulume: string | null;
     bytes: number | null;
   }[] {
-    return this.#db.prepare(
+    return this.#statements.get(
       `SELECT action_id, file_name, data_hash, price_ulume, bytes FROM remote_uploads
        WHERE kind = 'segment' AND state = 'finalized' AND action_id IS NOT NULL ORDER BY id`,
     ).all() as unknown as {
@@ -693,14 +700,17 @@ export class RemoteIndex {
     keyId: string | null,
     nowMs: number,
   ): void {
-    this.#db.prepare(
+    this.#statements.get(
       "INSERT OR IGNORE INTO tombstones (kind, value, key_id, forgotten_ms) VALUES (?, ?, ?, ?)",
     ).run(kind, value, keyId, nowMs);
   }
 
   /** Sets a restored row's message count (its stub record carries no messages). */
   setMessageCount(pointer: string, count: number | null): void {
-    this.#db.prepare("UPDATE memories SET message_count = ? WHERE pointer = ?").run(count, pointer);
+    this.#statements.get("UPDATE memories SET message_count = ? WHERE pointer = ?").run(
+      count,
+      pointer,
+    );
   }
 }
 

@@ -13,7 +13,6 @@
 
 import type { CascadeRemote } from "../cascade/remote.ts";
 import { LumeraError } from "../errors.ts";
-import { RemoteIndex } from "../index/remote_index.ts";
 import type { LocalMemoryService, RemoteFallback } from "../service/memory_service.ts";
 import { adoptBlob } from "../service/lifecycle/adopt.ts";
 import { type BlobId, toPointer } from "../store/pointer.ts";
@@ -58,7 +57,7 @@ export class SegmentFetcher implements RemoteFallback {
   /** See {@link RemoteFallback.fetchEnvelope}. */
   async fetchEnvelope(id: BlobId): Promise<Uint8Array | undefined> {
     const pointer = toPointer(id);
-    const remoteIndex = new RemoteIndex(this.#service.index.db);
+    const remoteIndex = this.#service.remoteIndex;
     const loc = remoteIndex.location(pointer);
     const actionId = loc?.upload.action_id;
     if (

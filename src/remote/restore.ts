@@ -13,7 +13,6 @@
 
 import type { CascadeRemote } from "../cascade/remote.ts";
 import { LumeraError } from "../errors.ts";
-import { RemoteIndex } from "../index/remote_index.ts";
 import { type MemoryRecord, RECORD_KINDS, type RecordKind } from "../record/schema.ts";
 import type { LocalMemoryService } from "../service/memory_service.ts";
 import { parsePointer } from "../store/pointer.ts";
@@ -144,7 +143,7 @@ export async function restoreFromRemote(
 ): Promise<RestoreReport> {
   const clock = options.clock ?? Date.now;
   const { actionId, fileName, price, payload, skipped } = await newestManifest(service, remote);
-  const remoteIndex = new RemoteIndex(service.index.db);
+  const remoteIndex = service.remoteIndex;
   const report: RestoreReport = {
     manifest: { action_id: actionId, seq: payload.seq, created_at: String(payload.created_at) },
     listed: payload.memories.length,

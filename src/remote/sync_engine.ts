@@ -24,7 +24,7 @@ import type { CascadeRemote } from "../cascade/remote.ts";
 import type { BatchPolicy } from "../config/remote_config.ts";
 import { LumeraError, toLumeraError } from "../errors.ts";
 import { sha256Hex } from "../crypto/hex.ts";
-import { type PendingMemory, RemoteIndex, type UploadRow } from "../index/remote_index.ts";
+import { type PendingMemory, type RemoteIndex, type UploadRow } from "../index/remote_index.ts";
 import type { LocalMemoryService } from "../service/memory_service.ts";
 import { parsePointer } from "../store/pointer.ts";
 import { readOutbox, removeOutbox, writeOutbox } from "./local_files.ts";
@@ -164,7 +164,7 @@ export class SyncEngine {
   /** Builds an engine (see {@link SyncEngineDeps}). */
   constructor(deps: SyncEngineDeps) {
     this.#service = deps.service;
-    this.#index = new RemoteIndex(deps.service.index.db);
+    this.#index = deps.service.remoteIndex;
     this.#remoteFactory = deps.remote;
     this.#policy = deps.policy;
     this.#clock = deps.clock ?? Date.now;

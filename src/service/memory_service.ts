@@ -177,6 +177,7 @@ export class LocalMemoryService implements MemoryService {
   readonly #keys: KeyChain;
   readonly #db: DatabaseSync;
   readonly #index: MemoryIndex;
+  readonly #remoteIndex: RemoteIndex;
   readonly #blobs: BlobStore;
   /** The configured scan policy; `undefined`: the default (every finding blocks). */
   readonly #scanPolicy: ScanPolicy | undefined;
@@ -192,6 +193,7 @@ export class LocalMemoryService implements MemoryService {
     this.#keys = parts.keys;
     this.#db = parts.db;
     this.#index = new MemoryIndex(parts.db);
+    this.#remoteIndex = new RemoteIndex(parts.db);
     this.#blobs = parts.blobs;
     this.#scanPolicy = parts.scanPolicy;
   }
@@ -364,6 +366,11 @@ export class LocalMemoryService implements MemoryService {
     return this.#index;
   }
 
+  /** The remote side of the index: segments, uploads, members (for the Cascade backend). */
+  get remoteIndex(): RemoteIndex {
+    return this.#remoteIndex;
+  }
+
   /** The blob store (for lifecycle operations). */
   get blobs(): BlobStore {
     return this.#blobs;
@@ -378,7 +385,7 @@ export class LocalMemoryService implements MemoryService {
   stats(): StatsResult {
     return {
       ...storeStats(this.#index, this.#keys.current.keyIdHex),
-      remote: new RemoteIndex(this.#db).stats(this.#remote !== undefined),
+      remote: this.#remoteIndex.stats(this.#remote !== undefined),
     };
   }
 
@@ -386,7 +393,7 @@ export class LocalMemoryService implements MemoryService {
   async #held(pointer: string): Promise<boolean> {
     if (await this.#blobs.has(parsePointer(pointer))) return true;
     if (this.#remote === undefined) return false;
-    return new RemoteIndex(this.#db).location(pointer)?.upload.state === "finalized";
+    return this.#remoteIndex.location(pointer)?.upload.state === "finalized";
   }
 
   /** Lets `retrieve` fetch blobs that are not on local disk from a remote. */
@@ -409,7 +416,7 @@ export class LocalMemoryService implements MemoryService {
   query(input: QueryInput): QueryResult {
     const scope = this.#workspaceScope(input);
     const { match: _match, ...found } = this.#index.query(input, scope);
-    const states = new RemoteIndex(this.#db).stateOf(found.hits.map((h) => h.pointer));
+    const states = this.#remoteIndex.stateOf(found.hits.map((h) => h.pointer));
     const result = {
       ...found,
       hits: found.hits.map((h) => ({ ...h, remote: states.get(h.pointer) ?? h.remote })),
@@ -588,7 +595,7 @@ export class LocalMemoryService implements MemoryService {
     for (const row of rows) indexed.add(row.pointer);
     // Memories restored from the remote whose blobs were not fetched yet are not missing.
     const remoteHeld = new Set(
-      new RemoteIndex(this.#db).finalizedLocations().map((l) => l.pointer),
+      this.#remoteIndex.finalizedLocations().map((l) => l.pointer),
     );
     await forEachLimit(rows, VERIFY_CONCURRENCY, async (row, i) => {
       const hex = row.pointer.slice("cascade://".length);
