@@ -73,11 +73,3 @@ export async function readConfigSections(home: string): Promise<ConfigSections |
     throw err;
   }
 }
-
-/**
- * The scan policy of `<home>/config.json`, validated; `undefined` when the file or its `scan`
- * section does not exist (the default policy: every finding refuses the store).
- */
-export async function readConfigPolicy(home: string): Promise<ScanPolicy | undefined> {
-  return (await readConfigSections(home))?.scan;
-}

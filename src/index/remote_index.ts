@@ -163,6 +163,13 @@ export class RemoteIndex {
   }
 
   /** How many memories wait, their bytes and the oldest one's store time. */
+  /** Uploads parked as rejected (all of them; `counts()` lists only the first 20). */
+  rejectedCount(): number {
+    return (this.#statements.get(
+      "SELECT count(*) AS n FROM remote_uploads WHERE state = 'rejected'",
+    ).get() as { n: number }).n;
+  }
+
   pendingSummary(): { memories: number; bytes: number; oldest_ms?: number } {
     const row = this.#statements.get(
       `SELECT count(*) AS n, coalesce(sum(m.stored_bytes), 0) AS b, min(m.stored_ms) AS o

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { actionFeeFor } from "../cascade/fees.ts";
 import type { BatchPolicy } from "../config/remote_config.ts";
 import type { PendingMemory } from "../index/remote_index.ts";
 import { bucketSize, unpaddedSegmentBytes } from "./segment_format.ts";
@@ -64,5 +65,5 @@ export function planSegments(pending: PendingMemory[], policy: BatchPolicy): Pen
 
 /** The action fee of one upload of `bytes` under the default parameters (offline model). */
 export function defaultActionFee(bytes: number): number {
-  return 10_000 + 10 * Math.ceil(bytes / 1024);
+  return Number(actionFeeFor(bytes));
 }

@@ -29,15 +29,10 @@ import type { LocalMemoryService } from "../service/memory_service.ts";
 import { parsePointer } from "../store/pointer.ts";
 import { readOutbox, removeOutbox, writeOutbox } from "./local_files.ts";
 import { buildManifestFile, collectManifest, manifestFileName } from "./manifest.ts";
-import {
-  defaultActionFee,
-  type FlushReason,
-  flushReason,
-  planSegments,
-  segmentSizeFor,
-} from "./policy.ts";
+import { type FlushReason, flushReason, planSegments, segmentSizeFor } from "./policy.ts";
 import { buildSegment, memberOffsets, randomFileName } from "./segment_format.ts";
 
+import { batchingCostOf } from "./cost.ts";
 /** How long a claimed upload stays leased to one syncer without news (10 min). */
 export const LEASE_MS = 10 * 60 * 1000;
 /** First retry delay after a transient failure. */
@@ -227,27 +222,26 @@ export class SyncEngine {
   }
 
   #fillRemaining(report: SyncReport): void {
-    const counts = this.#index.counts();
     report.remaining = {
       uploads: this.#index.activeCount(),
-      pending_memories: counts.pending.memories,
-      rejected: counts.rejected.length,
+      pending_memories: this.#index.pendingSummary().memories,
+      rejected: this.#index.rejectedCount(),
     };
   }
 
   /** A dry run's plan: the segments a flush would build and their default action fees. */
   #plan(report: SyncReport): void {
     if (report.flush === "none") return;
-    const groups = planSegments(this.#index.pending(), this.#policy);
-    let fee = 0;
-    for (const g of groups) {
-      const size = segmentSizeFor(g.length, g.reduce((n, p) => n + p.stored_bytes, 0));
-      report.segments_built++;
-      report.memories_batched += g.length;
-      report.bytes_built += size;
-      fee += defaultActionFee(size);
+    const pending = this.#index.pending();
+    if (pending.length === 0) {
+      report.estimated_fee_ulume = 0;
+      return;
     }
-    report.estimated_fee_ulume = fee;
+    const plan = batchingCostOf(pending.map((p) => p.stored_bytes), this.#policy);
+    report.segments_built += plan.segments;
+    report.memories_batched += plan.memories;
+    report.bytes_built += plan.segment_bytes;
+    report.estimated_fee_ulume = plan.batched_fee_ulume;
   }
 
   /** Claims the pending memories into segments and writes each to the outbox. */
