@@ -18,7 +18,7 @@
  */
 
 import { basename, resolve } from "node:path";
-import { contentId } from "../crypto/content_id.ts";
+import { contentIdOfBytes } from "../crypto/content_id.ts";
 import { LumeraError, toLumeraError } from "../errors.ts";
 import { canonicalJson, normalizeRecord } from "../record/schema.ts";
 import { sealedSize } from "../crypto/envelope.ts";
@@ -28,7 +28,7 @@ import type { MemoryRecord } from "../record/schema.ts";
 import type { Finding } from "../scan/types.ts";
 import { forEachLimit } from "../service/pool.ts";
 import { type LocalMemoryService, payloadBytes, secretRefusal } from "../service/memory_service.ts";
-import { scanRecordForSecrets } from "../service/scan_check.ts";
+import { applyScanPolicy, DEFAULT_SCAN_POLICY } from "../scan/mod.ts";
 import {
   agentSessionDirs,
   findInSessionDir,
@@ -461,10 +461,6 @@ async function importRecord(
   }
 }
 
-/**
- * Dry run: what a store would do, without writing. Throws the refusals a store would throw
- * (secret found, forgotten); returns false for content already stored.
- */
 /** Sealed sizes of the memories a dry run would write, per summary (for the Cascade cost). */
 const DRY_RUN_SIZES = new WeakMap<ImportSummary, number[]>();
 
@@ -478,24 +474,26 @@ function finish(summary: ImportSummary, started: number): ImportSummary {
   return summary;
 }
 
+/**
+ * Dry run: what a store would do, without writing. Throws the refusals a store would throw
+ * (secret found, forgotten); returns false for content already stored. Like a store, it hashes
+ * and sizes the record as it would be stored (redacted, when the scan policy redacts).
+ */
 async function wouldStore(
   service: LocalMemoryService,
-  record: MemoryRecord,
+  read: MemoryRecord,
   summary: ImportSummary,
 ): Promise<boolean> {
-  const scan = scanRecordForSecrets(record, service.scanPolicy);
-  if (!scan.clean) {
-    throw secretRefusal(scan.findings);
-  }
-  const id = await contentId(service.keys.current, record);
+  const scan = applyScanPolicy(read, service.scanPolicy ?? DEFAULT_SCAN_POLICY);
+  if (scan.findings.length > 0) throw secretRefusal(scan.findings);
+  const record = scan.record === read ? read : normalizeRecord(scan.record);
+  const canonical = new TextEncoder().encode(canonicalJson(record));
+  const id = await contentIdOfBytes(service.keys.current, canonical);
   const index = service.index;
-  if (
-    index.isForgotten(id, record.tool_name, record.session_id)
-  ) {
+  if (index.isForgotten(id, record.tool_name, record.session_id)) {
     throw new LumeraError("FORGOTTEN", "forgotten");
   }
   if (index.pointerForContent(id) !== undefined) return false;
-  const canonical = new TextEncoder().encode(canonicalJson(record));
   const size = sealedSize(payloadBytes(id, new Date().toISOString(), canonical));
   const sizes = DRY_RUN_SIZES.get(summary) ?? [];
   sizes.push(size);

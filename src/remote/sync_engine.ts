@@ -29,7 +29,7 @@ import type { LocalMemoryService } from "../service/memory_service.ts";
 import { parsePointer } from "../store/pointer.ts";
 import { readOutbox, removeOutbox, writeOutbox } from "./local_files.ts";
 import { buildManifestFile, collectManifest, manifestFileName } from "./manifest.ts";
-import { type FlushReason, flushReason, planSegments, segmentSizeFor } from "./policy.ts";
+import { type FlushReason, flushReason, planSegments } from "./policy.ts";
 import { buildSegment, memberOffsets, randomFileName } from "./segment_format.ts";
 
 import { batchingCostOf } from "./cost.ts";
