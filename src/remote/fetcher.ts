@@ -11,6 +11,7 @@
  * @module
  */
 
+import { connectOnce } from "./connect_once.ts";
 import type { CascadeRemote } from "../cascade/remote.ts";
 import { LumeraError } from "../errors.ts";
 import type { LocalMemoryService, RemoteFallback } from "../service/memory_service.ts";
@@ -34,7 +35,6 @@ interface OpenSegment {
 export class SegmentFetcher implements RemoteFallback {
   readonly #service: LocalMemoryService;
   readonly #remoteFactory: () => Promise<CascadeRemote>;
-  #remote: Promise<CascadeRemote> | undefined;
   readonly #inflight = new Map<string, Promise<OpenSegment>>();
   #last: OpenSegment | undefined;
   /** Segments downloaded from the remote by this fetcher (not served from the cache). */
@@ -43,15 +43,7 @@ export class SegmentFetcher implements RemoteFallback {
   /** A fetcher over `service`'s home, reaching the remote through `remote` on first need. */
   constructor(service: LocalMemoryService, remote: () => Promise<CascadeRemote>) {
     this.#service = service;
-    this.#remoteFactory = remote;
-  }
-
-  #getRemote(): Promise<CascadeRemote> {
-    this.#remote ??= this.#remoteFactory().catch((err) => {
-      this.#remote = undefined;
-      throw err;
-    });
-    return this.#remote;
+    this.#remoteFactory = connectOnce(remote);
   }
 
   /** See {@link RemoteFallback.fetchEnvelope}. */
@@ -121,7 +113,7 @@ export class SegmentFetcher implements RemoteFallback {
         }
       }
     }
-    const bytes = await (await this.#getRemote()).download(actionId);
+    const bytes = await (await this.#remoteFactory()).download(actionId);
     this.downloads++;
     const seg = await this.#open(actionId, bytes);
     await writeCachedSegment(home, actionId, bytes);

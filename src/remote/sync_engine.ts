@@ -20,6 +20,7 @@
  * @module
  */
 
+import { connectOnce } from "./connect_once.ts";
 import type { CascadeRemote } from "../cascade/remote.ts";
 import type { BatchPolicy } from "../config/remote_config.ts";
 import { LumeraError, toLumeraError } from "../errors.ts";
@@ -148,7 +149,6 @@ export class SyncEngine {
   readonly #service: LocalMemoryService;
   readonly #index: RemoteIndex;
   readonly #remoteFactory: () => Promise<CascadeRemote>;
-  #remote: Promise<CascadeRemote> | undefined;
   readonly #policy: BatchPolicy;
   readonly #clock: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -160,7 +160,7 @@ export class SyncEngine {
   constructor(deps: SyncEngineDeps) {
     this.#service = deps.service;
     this.#index = deps.service.remoteIndex;
-    this.#remoteFactory = deps.remote;
+    this.#remoteFactory = connectOnce(deps.remote);
     this.#policy = deps.policy;
     this.#clock = deps.clock ?? Date.now;
     this.#sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -171,14 +171,6 @@ export class SyncEngine {
   /** The remote tables. */
   get remoteIndex(): RemoteIndex {
     return this.#index;
-  }
-
-  #getRemote(): Promise<CascadeRemote> {
-    this.#remote ??= this.#remoteFactory().catch((err) => {
-      this.#remote = undefined;
-      throw err;
-    });
-    return this.#remote;
   }
 
   /** Runs one sync: batch per policy, move every due upload, send a manifest when needed. */
@@ -439,7 +431,7 @@ export class SyncEngine {
         return;
       }
     }
-    const remote = await this.#getRemote();
+    const remote = await this.#remoteFactory();
     const chainName = chainNameOf(row.file_name);
     if (row.state === "registering") {
       // The action with this upload's name that is not recorded here yet (every manifest of a
