@@ -7,6 +7,7 @@
 
 import { base64 } from "@scure/base";
 import { LumeraError } from "../errors.ts";
+import { MAX_CASCADE_OBJECT_BYTES } from "../estimate/cascade_fee.ts";
 import { type HttpCall, jsonObject, request, type RetryPolicy } from "./http.ts";
 import type { ActionInfo, ActionState, CascadeParams } from "./remote.ts";
 import { decodeCascadeMetadata } from "./tx.ts";
@@ -14,7 +15,7 @@ import { decodeCascadeMetadata } from "./tx.ts";
 /** Largest JSON response accepted from the LCD. */
 export const MAX_LCD_BYTES = 4 * 1024 * 1024;
 /** Largest object Cascade accepts (1 GiB). */
-export const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
+export const MAX_OBJECT_BYTES = MAX_CASCADE_OBJECT_BYTES;
 /** Action module route prefix. */
 export const ACTION_ROUTE = "/LumeraProtocol/lumera/action/v1";
 

@@ -73,18 +73,6 @@ export interface Coin {
   amount: string;
 }
 
-/** The parts of a transaction this client writes. */
-export interface TxParts {
-  messages: AnyMsg[];
-  memo: string;
-  pubkeyTypeUrl: string;
-  /** Compressed secp256k1 public key (33 bytes). */
-  pubkey: Uint8Array;
-  sequence: bigint;
-  fee: Coin[];
-  gasLimit: bigint;
-}
-
 /** Encodes `TxBody` (messages=1, memo=2). */
 export function encodeTxBody(messages: AnyMsg[], memo: string): Uint8Array {
   const w = new ProtoWriter();

@@ -21,6 +21,8 @@
  * @module
  */
 
+import { NETWORKS } from "../cascade/networks.ts";
+import { MAX_CASCADE_OBJECT_BYTES } from "../estimate/cascade_fee.ts";
 import type { CascadeConnection } from "../cascade/remote.ts";
 import { LumeraError } from "../errors.ts";
 import { parseDuration } from "../service/duration.ts";
@@ -49,7 +51,7 @@ export const DEFAULT_BATCH_POLICY: BatchPolicy = {
 };
 
 /** Cascade's largest object (1 GiB); no segment may be larger. */
-export const CASCADE_MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
+export const CASCADE_MAX_OBJECT_BYTES = MAX_CASCADE_OBJECT_BYTES;
 
 /** A validated `remote` section. */
 export interface RemoteConfig {
@@ -72,20 +74,7 @@ export interface RemoteConfig {
 }
 
 /** Public endpoints of the known networks (see the README's Cascade section). */
-export const NETWORK_PRESETS: Readonly<
-  Record<"mainnet" | "testnet", { lcdUrl: string; snapiUrl: string; chainId: string }>
-> = {
-  mainnet: {
-    lcdUrl: "https://lcd.lumera.io",
-    snapiUrl: "https://snapi.lumera.io",
-    chainId: "lumera-mainnet-1",
-  },
-  testnet: {
-    lcdUrl: "https://lcd.testnet.lumera.io",
-    snapiUrl: "https://snapi.testnet.lumera.io",
-    chainId: "lumera-testnet-2",
-  },
-};
+const NETWORK_PRESETS = NETWORKS;
 
 const KNOWN_KEYS = [
   "backend",
@@ -167,7 +156,7 @@ export function parseRemoteConfig(value: unknown): RemoteConfig | undefined {
   if (typeof chainId !== "string" || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(chainId)) {
     throw bad("chain_id must look like lumera-testnet-2");
   }
-  const gasPrice = o.gas_price ?? "0.025";
+  const gasPrice = o.gas_price ?? (preset ?? NETWORKS.mainnet).gasPrice;
   if (typeof gasPrice !== "string" || !/^\d{1,6}(\.\d{1,12})?$/.test(gasPrice)) {
     throw bad('gas_price must be a decimal string such as "0.025" (ulume per gas unit)');
   }

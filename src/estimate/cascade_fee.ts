@@ -6,13 +6,19 @@
  * @module
  */
 
+import {
+  actionFeeFor,
+  DEFAULT_BASE_ACTION_FEE_ULUME as DEFAULT_BASE_ACTION_FEE,
+  DEFAULT_FEE_PER_KBYTE_ULUME as DEFAULT_FEE_PER_KBYTE,
+  kilobytesOf,
+} from "../cascade/fees.ts";
 import { LumeraError } from "../errors.ts";
 import type { EstimateInput, EstimateResult } from "../service/types.ts";
 
 /** Chain default: base action fee, in ulume. Governance can change it. */
-export const DEFAULT_BASE_ACTION_FEE_ULUME = 10_000;
+export const DEFAULT_BASE_ACTION_FEE_ULUME = Number(DEFAULT_BASE_ACTION_FEE);
 /** Chain default: fee per started kilobyte (1024 bytes), in ulume. */
-export const DEFAULT_FEE_PER_KBYTE_ULUME = 10;
+export const DEFAULT_FEE_PER_KBYTE_ULUME = Number(DEFAULT_FEE_PER_KBYTE);
 /** ulume per LUME. */
 export const ULUME_PER_LUME = 1_000_000;
 /** The largest LUME price accepted (keeps every fiat figure finite). */
@@ -36,8 +42,8 @@ export function estimateCascadeFee(input: EstimateInput): EstimateResult {
       "split the data into several objects",
     );
   }
-  const kilobytes = Math.ceil(bytes / 1024);
-  const fee = DEFAULT_BASE_ACTION_FEE_ULUME + DEFAULT_FEE_PER_KBYTE_ULUME * kilobytes;
+  const kilobytes = kilobytesOf(bytes);
+  const fee = Number(actionFeeFor(bytes));
   const notes = [
     "Fee parameters are the chain defaults (base 10,000 ulume + 10 ulume per KB); governance can change them, so they may be stale.",
     "Paid once at upload: Cascade has no monthly charge.",
