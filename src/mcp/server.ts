@@ -81,6 +81,9 @@ export interface ServeStdioOptions extends McpServerOptions {
   drainTimeoutMs?: number;
 }
 
+/** Decodes the head of each request line (whole pieces, no streaming state). */
+const UTF8 = new TextDecoder();
+
 /** Opens the service on first use; concurrent callers share one open; a failed open is retried. */
 function lazyService(getService: () => Promise<MemoryService>): () => Promise<MemoryService> {
   let pending: Promise<MemoryService> | undefined;
@@ -207,7 +210,7 @@ class LineFeed extends EventEmitter {
       const end = nl === -1 ? chunk.length : nl + 1;
       const piece = chunk.subarray(start, end);
       if (this.#head.length < 4096) {
-        this.#head += new TextDecoder().decode(piece.subarray(0, 4096 - this.#head.length));
+        this.#head += UTF8.decode(piece.subarray(0, 4096 - this.#head.length));
       }
       this.#lineBytes += piece.length;
       if (!this.#discarding) {
@@ -325,12 +328,11 @@ function defined<T extends object>(value: T): T {
  * lets {@link serveStdio} wait for running calls at end of input.
  */
 function buildServer(
-  getService: () => Promise<MemoryService>,
+  service: () => Promise<MemoryService>,
   options: McpServerOptions,
   inFlight?: InFlight,
 ): McpServer {
   const log = options.log ?? (() => {});
-  const service = lazyService(getService);
   const server = new McpServer(
     { name: SERVER_NAME, title: "Lumera memory", version: options.version },
     {
@@ -521,7 +523,7 @@ export function createMcpServer(
   getService: () => Promise<MemoryService>,
   options: McpServerOptions,
 ): McpServer {
-  return buildServer(getService, options);
+  return buildServer(lazyService(getService), options);
 }
 
 /**
