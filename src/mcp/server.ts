@@ -324,8 +324,9 @@ function defined<T extends object>(value: T): T {
 }
 
 /**
- * Builds the server with its five tools. Exported through {@link createMcpServer}; `inFlight`
- * lets {@link serveStdio} wait for running calls at end of input.
+ * Builds the server with its tools over `service`, an opener already shared by its callers (see
+ * `lazyService`). Exported through {@link createMcpServer}; `inFlight` lets {@link serveStdio}
+ * wait for running calls at end of input.
  */
 function buildServer(
   service: () => Promise<MemoryService>,
