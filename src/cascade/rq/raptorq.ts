@@ -122,19 +122,15 @@ export function raptorq(): Promise<RqRuntime> {
 let quietDepth = 0;
 let originalLog: ((...args: unknown[]) => void) | undefined;
 
-/** Runs `fn` with `[RUST]:` lines from the WebAssembly's console.log dropped. */
+/** Runs `fn` with the WebAssembly's console.log output dropped. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   // The WebAssembly glue prints progress with console.log (stdout), which would corrupt the MCP
-  // stdio channel: filter exactly those lines while an encoder runs, pass anything else through.
+  // stdio channel: nothing of ours uses console.log, so all of it is dropped while an encoder runs.
   if (quietDepth++ === 0) {
     // deno-lint-ignore no-console
-    const original = console.log;
-    originalLog = original;
+    originalLog = console.log;
     // deno-lint-ignore no-console
-    console.log = (...args: unknown[]) => {
-      if (typeof args[0] === "string" && args[0].startsWith("[RUST]")) return;
-      original(...args);
-    };
+    console.log = () => {};
   }
   try {
     return await fn();
