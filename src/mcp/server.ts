@@ -23,6 +23,7 @@ import { EventEmitter } from "node:events";
 import process from "node:process";
 import type { z } from "zod";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
+import { deferOutputSchemaJson } from "./deferred_output_json.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
 import { parseDuration } from "../service/duration.ts";
 import type { QueryInput } from "../service/types.ts";
@@ -400,7 +401,7 @@ function buildServer(
     };
   };
 
-  server.registerTool(
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.store,
     { ...describe(TOOL_NAMES.store, storeResultOutput), inputSchema: storeInput },
     (args, ctx) =>
@@ -414,8 +415,8 @@ function buildServer(
             await storeOptionsOf(args.tags, args.ttl, args.redact),
           ),
       ),
-  );
-  server.registerTool(
+  ));
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.remember,
     { ...describe(TOOL_NAMES.remember, storeResultOutput), inputSchema: rememberInput },
     (args, ctx) =>
@@ -429,8 +430,8 @@ function buildServer(
           }),
           await storeOptionsOf(args.tags, args.ttl, args.redact),
         )),
-  );
-  server.registerTool(
+  ));
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.query,
     { ...describe(TOOL_NAMES.query, queryResultOutput), inputSchema: queryInput },
     (args, ctx) =>
@@ -453,8 +454,8 @@ function buildServer(
         });
         return svc.query(input);
       }),
-  );
-  server.registerTool(
+  ));
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.retrieve,
     { ...describe(TOOL_NAMES.retrieve, retrieveResultOutput), inputSchema: retrieveInput },
     (args, ctx) =>
@@ -467,8 +468,8 @@ function buildServer(
             ? svc.retrieve(args.pointer)
             : svc.retrieve(args.pointer, defined({ from: args.from_message, to: args.to_message })),
       ),
-  );
-  server.registerTool(
+  ));
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.estimate,
     { ...describe(TOOL_NAMES.estimate, estimateResultOutput), inputSchema: estimateInput },
     (args, ctx) =>
@@ -479,9 +480,9 @@ function buildServer(
           lume_price: args.lume_price,
           currency: args.currency,
         }))),
-  );
+  ));
 
-  server.registerTool(
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.forget,
     { ...describe(TOOL_NAMES.forget, forgetResultOutput), inputSchema: forgetInput },
     (args, ctx) =>
@@ -489,13 +490,13 @@ function buildServer(
         const { confirm, ...criteria } = args;
         return svc.forget(defined(criteria), { confirm });
       }),
-  );
-  server.registerTool(
+  ));
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.stats,
     { ...describe(TOOL_NAMES.stats, statsResultOutput), inputSchema: statsInput },
     (_args, ctx) => run(TOOL_NAMES.stats, ctx, statsResultOutput, (svc) => svc.stats()),
-  );
-  server.registerTool(
+  ));
+  deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.sessions,
     { ...describe(TOOL_NAMES.sessions, listSessionsOutput), inputSchema: listSessionsInput },
     (args, ctx) =>
@@ -505,7 +506,7 @@ function buildServer(
         listSessionsOutput,
         (svc) => svc.listSessions(defined({ ...args, cwd: serverCwd() })),
       ),
-  );
+  ));
 
   return server;
 }

@@ -5,6 +5,10 @@
  * Output schemas mirror the service's result types in `../service/types.ts`; compile-time checks
  * at the bottom of this file fail the build when the two drift apart.
  *
+ * Every tool-level schema is a `z.lazy`: zod builds it on first use (a parse, or `tools/list`), not
+ * when this module loads. Building all of them took ~6 ms of every server start, before its first
+ * answer, although a first call needs only its own tool's two schemas.
+ *
  * @module
  */
 
@@ -138,23 +142,25 @@ export const ERROR_CODES = [
  * as an alternative, because some clients (e.g. those on `@modelcontextprotocol/sdk` 1.x) validate
  * `structuredContent` against the output schema even on error results.
  */
-export const toolErrorOutput = z
-  .object({
-    error: z
-      .object({
-        code: z.enum(ERROR_CODES).describe("Stable error code to act on."),
-        message: z.string().describe("What went wrong; never contains a secret."),
-        hint: z.string().optional().describe("What to do about it."),
-        details: z
-          .unknown()
-          .optional()
-          .describe(
-            "Structured details, e.g. the scanner's findings for SECRET_REFUSED (rule, field path, line, column, masked preview).",
-          ),
-      })
-      .describe("Present only on failed calls (isError: true)."),
-  })
-  .describe("A failed call.");
+export const toolErrorOutput = z.lazy(() =>
+  z
+    .object({
+      error: z
+        .object({
+          code: z.enum(ERROR_CODES).describe("Stable error code to act on."),
+          message: z.string().describe("What went wrong; never contains a secret."),
+          hint: z.string().optional().describe("What to do about it."),
+          details: z
+            .unknown()
+            .optional()
+            .describe(
+              "Structured details, e.g. the scanner's findings for SECRET_REFUSED (rule, field path, line, column, masked preview).",
+            ),
+        })
+        .describe("Present only on failed calls (isError: true)."),
+    })
+    .describe("A failed call.")
+);
 
 /** The shape of {@link toolErrorOutput}'s data. */
 export type ToolErrorOutput = z.infer<typeof toolErrorOutput>;
@@ -167,498 +173,546 @@ const pointerOutput = z
   .describe("cascade://<64 hex>: the SHA-256 of the stored envelope. Pass to retrieve.");
 
 /** Success shape of a store (`StoreResult`). */
-export const storeResultOutput = z.object({
-  pointer: pointerOutput,
-  content_id: z.string().describe("Keyed content id (HMAC of the canonical record), hex."),
-  deduplicated: z
-    .boolean()
-    .describe("True when identical content was already stored; `pointer` is the existing one."),
-  record_bytes: z.number().int().nonnegative().describe(
-    "Size of the canonical record JSON, in bytes.",
-  ),
-  stored_bytes: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe("Size of the sealed envelope, in bytes (what estimate_storage_cost prices)."),
-  session_id: z.string().describe("The record's session id."),
-  tags: z.array(z.string()).describe("The record's normalized tags."),
-  redactions: z
-    .number()
-    .int()
-    .optional()
-    .describe("How many values were replaced with [REDACTED:<rule>] before storing (by policy)."),
-  parts: z
-    .array(z.object({ pointer: pointerOutput, deduplicated: z.boolean() }))
-    .optional()
-    .describe(
-      "A long transcript stored as several records: each part in order (the fields above describe the last).",
+export const storeResultOutput = z.lazy(() =>
+  z.object({
+    pointer: pointerOutput,
+    content_id: z.string().describe("Keyed content id (HMAC of the canonical record), hex."),
+    deduplicated: z
+      .boolean()
+      .describe("True when identical content was already stored; `pointer` is the existing one."),
+    record_bytes: z.number().int().nonnegative().describe(
+      "Size of the canonical record JSON, in bytes.",
     ),
-});
+    stored_bytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Size of the sealed envelope, in bytes (what estimate_storage_cost prices)."),
+    session_id: z.string().describe("The record's session id."),
+    tags: z.array(z.string()).describe("The record's normalized tags."),
+    redactions: z
+      .number()
+      .int()
+      .optional()
+      .describe("How many values were replaced with [REDACTED:<rule>] before storing (by policy)."),
+    parts: z
+      .array(z.object({ pointer: pointerOutput, deduplicated: z.boolean() }))
+      .optional()
+      .describe(
+        "A long transcript stored as several records: each part in order (the fields above describe the last).",
+      ),
+  })
+);
 
 const remoteStateOutput = z
   .enum(["local-only", "registered", "uploaded", "finalized"])
   .describe("local-only until the segment holding the memory is registered on Lumera Cascade.");
 
 /** A memory's place on the Cascade remote (`RemoteInfo`). */
-const remoteInfoOutput = z.object({
-  state: remoteStateOutput,
-  action_id: z.string().optional().describe("Cascade action id of the segment holding it."),
-  tx_hash: z.string().optional().describe("The registering transaction's hash."),
-  data_hash: z.string().optional().describe("On-chain data hash (base64 BLAKE3) of the segment."),
-  price_ulume: z
-    .number()
-    .optional()
-    .describe("Action price of the whole segment (shared by its members), in ulume."),
-});
+const remoteInfoOutput = z.lazy(() =>
+  z.object({
+    state: remoteStateOutput,
+    action_id: z.string().optional().describe("Cascade action id of the segment holding it."),
+    tx_hash: z.string().optional().describe("The registering transaction's hash."),
+    data_hash: z.string().optional().describe("On-chain data hash (base64 BLAKE3) of the segment."),
+    price_ulume: z
+      .number()
+      .optional()
+      .describe("Action price of the whole segment (shared by its members), in ulume."),
+  })
+);
 
-const queryHitOutput = z.object({
-  pointer: pointerOutput,
-  session_id: z.string(),
-  kind: recordKind.describe("session, note or context."),
-  tool_name: z.string().describe("The agent/tool that produced the memory."),
-  timestamp: z.string().describe("ISO-8601 time of the session/note."),
-  title: z.string().optional(),
-  summary: z.string(),
-  tags: z.array(z.string()),
-  workspace: z.string().optional(),
-  success: z.boolean().describe("Whether the session reached its goal."),
-  snippet: z
-    .string()
-    .optional()
-    .describe("Excerpt around the match, matched terms in [brackets] (text queries only)."),
-  score: z.number().optional().describe("Relevance, higher is better (text queries only)."),
-  stored_bytes: z.number().int().nonnegative(),
-  git_branch: z.string().optional().describe("The git branch the session ran on."),
-  part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
-  remote: remoteInfoOutput,
-});
+const queryHitOutput = z.lazy(() =>
+  z.object({
+    pointer: pointerOutput,
+    session_id: z.string(),
+    kind: recordKind.describe("session, note or context."),
+    tool_name: z.string().describe("The agent/tool that produced the memory."),
+    timestamp: z.string().describe("ISO-8601 time of the session/note."),
+    title: z.string().optional(),
+    summary: z.string(),
+    tags: z.array(z.string()),
+    workspace: z.string().optional(),
+    success: z.boolean().describe("Whether the session reached its goal."),
+    snippet: z
+      .string()
+      .optional()
+      .describe("Excerpt around the match, matched terms in [brackets] (text queries only)."),
+    score: z.number().optional().describe("Relevance, higher is better (text queries only)."),
+    stored_bytes: z.number().int().nonnegative(),
+    git_branch: z.string().optional().describe("The git branch the session ran on."),
+    part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
+    remote: remoteInfoOutput,
+  })
+);
 
 /** Success shape of a query (`QueryResult`). */
-export const queryResultOutput = z.object({
-  hits: z.array(queryHitOutput),
-  total: z.number().int().nonnegative().describe(
-    "Number of memories matching the query overall (at least this many when total_capped).",
-  ),
-  total_capped: z
-    .literal(true)
-    .optional()
-    .describe(
-      "More than 250 memories match: total is a lower bound and text queries rank only the newest 250 matches; add words or filters to reach older ones.",
+export const queryResultOutput = z.lazy(() =>
+  z.object({
+    hits: z.array(queryHitOutput),
+    total: z.number().int().nonnegative().describe(
+      "Number of memories matching the query overall (at least this many when total_capped).",
     ),
-  next_cursor: z
-    .string()
-    .optional()
-    .describe("Pass as `cursor` for the next page; absent on the last page."),
-  workspace_scope: z
-    .string()
-    .optional()
-    .describe(
-      "The search was limited to this workspace (the current one) plus notes of no workspace; pass all_workspaces: true to search everything.",
-    ),
-});
+    total_capped: z
+      .literal(true)
+      .optional()
+      .describe(
+        "More than 250 memories match: total is a lower bound and text queries rank only the newest 250 matches; add words or filters to reach older ones.",
+      ),
+    next_cursor: z
+      .string()
+      .optional()
+      .describe("Pass as `cursor` for the next page; absent on the last page."),
+    workspace_scope: z
+      .string()
+      .optional()
+      .describe(
+        "The search was limited to this workspace (the current one) plus notes of no workspace; pass all_workspaces: true to search everything.",
+      ),
+  })
+);
 
-const sessionSummaryOutput = z.object({
-  tool_name: z.string().describe("The agent."),
-  session_id: z.string(),
-  pointer: pointerOutput.describe("The newest version of the session (its first part)."),
-  pointers: z.array(z.string()).describe("The newest version of each part, in order."),
-  title: z.string().optional().describe("The first real user prompt."),
-  summary: z.string(),
-  workspace: z.string().optional(),
-  git_branch: z.string().optional(),
-  started_at: z.string().describe("ISO-8601 time of the first message."),
-  ended_at: z.string().optional().describe("ISO-8601 time of the last message."),
-  message_count: z.number().int().nonnegative(),
-  versions: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe("Memories stored for this session, older versions included."),
-  stored_bytes: z.number().int().nonnegative(),
-});
+const sessionSummaryOutput = z.lazy(() =>
+  z.object({
+    tool_name: z.string().describe("The agent."),
+    session_id: z.string(),
+    pointer: pointerOutput.describe("The newest version of the session (its first part)."),
+    pointers: z.array(z.string()).describe("The newest version of each part, in order."),
+    title: z.string().optional().describe("The first real user prompt."),
+    summary: z.string(),
+    workspace: z.string().optional(),
+    git_branch: z.string().optional(),
+    started_at: z.string().describe("ISO-8601 time of the first message."),
+    ended_at: z.string().optional().describe("ISO-8601 time of the last message."),
+    message_count: z.number().int().nonnegative(),
+    versions: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Memories stored for this session, older versions included."),
+    stored_bytes: z.number().int().nonnegative(),
+  })
+);
 
 /** Success shape of list_sessions (`ListSessionsResult`). */
-export const listSessionsOutput = z.object({
-  sessions: z.array(sessionSummaryOutput),
-  total: z.number().int().nonnegative(),
-  next_cursor: z.string().optional().describe("Pass as `cursor` for the next page."),
-  workspace_scope: z
-    .string()
-    .optional()
-    .describe("The list was limited to this workspace; pass all_workspaces: true for all."),
-});
+export const listSessionsOutput = z.lazy(() =>
+  z.object({
+    sessions: z.array(sessionSummaryOutput),
+    total: z.number().int().nonnegative(),
+    next_cursor: z.string().optional().describe("Pass as `cursor` for the next page."),
+    workspace_scope: z
+      .string()
+      .optional()
+      .describe("The list was limited to this workspace; pass all_workspaces: true for all."),
+  })
+);
 
-const toolCallOutput = z.object({ name: z.string(), input_summary: z.string().optional() });
+const toolCallOutput = z.lazy(() =>
+  z.object({ name: z.string(), input_summary: z.string().optional() })
+);
 
-const messageOutput = z.object({
-  role: messageRole,
-  text: z.string(),
-  timestamp: z.string().optional(),
-  tool_calls: z.array(toolCallOutput).optional(),
-});
+const messageOutput = z.lazy(() =>
+  z.object({
+    role: messageRole,
+    text: z.string(),
+    timestamp: z.string().optional(),
+    tool_calls: z.array(toolCallOutput).optional(),
+  })
+);
 
 /** The canonical record, schema version 1 (`MemoryRecord`). */
-export const memoryRecordOutput = z.object({
-  schema_version: z.literal(1),
-  kind: recordKind,
-  session_id: z.string(),
-  timestamp: z.string(),
-  tool_name: z.string(),
-  success: z.boolean(),
-  summary: z.string(),
-  tags: z.array(z.string()),
-  title: z.string().optional(),
-  body: z.string().optional(),
-  workspace: z.string().optional(),
-  messages: z.array(messageOutput).optional(),
-  source: z.object({ kind: z.enum(SOURCE_KINDS), ref: z.string().optional() }).optional(),
-  git_branch: z.string().optional(),
-  model: z.string().optional(),
-  started_at: z.string().optional(),
-  ended_at: z.string().optional(),
-  part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
-  usage: z.object({
-    input_tokens: z.number().int().optional(),
-    output_tokens: z.number().int().optional(),
-    cache_read_tokens: z.number().int().optional(),
-    cache_creation_tokens: z.number().int().optional(),
-    reasoning_tokens: z.number().int().optional(),
-  }).optional(),
-  counts: z.object({
-    messages: z.number().int(),
-    user: z.number().int(),
-    assistant: z.number().int(),
-    tool_results: z.number().int(),
-    tool_calls: z.number().int(),
-  }).optional(),
-});
+export const memoryRecordOutput = z.lazy(() =>
+  z.object({
+    schema_version: z.literal(1),
+    kind: recordKind,
+    session_id: z.string(),
+    timestamp: z.string(),
+    tool_name: z.string(),
+    success: z.boolean(),
+    summary: z.string(),
+    tags: z.array(z.string()),
+    title: z.string().optional(),
+    body: z.string().optional(),
+    workspace: z.string().optional(),
+    messages: z.array(messageOutput).optional(),
+    source: z.object({ kind: z.enum(SOURCE_KINDS), ref: z.string().optional() }).optional(),
+    git_branch: z.string().optional(),
+    model: z.string().optional(),
+    started_at: z.string().optional(),
+    ended_at: z.string().optional(),
+    part: z.number().int().optional().describe("Part number (2, 3, …) of a long session."),
+    usage: z.object({
+      input_tokens: z.number().int().optional(),
+      output_tokens: z.number().int().optional(),
+      cache_read_tokens: z.number().int().optional(),
+      cache_creation_tokens: z.number().int().optional(),
+      reasoning_tokens: z.number().int().optional(),
+    }).optional(),
+    counts: z.object({
+      messages: z.number().int(),
+      user: z.number().int(),
+      assistant: z.number().int(),
+      tool_results: z.number().int(),
+      tool_calls: z.number().int(),
+    }).optional(),
+  })
+);
 
 /** Success shape of a retrieve (`RetrieveResult`). */
-export const retrieveResultOutput = z.object({
-  pointer: pointerOutput,
-  record: memoryRecordOutput.describe("The decrypted, authenticated record."),
-  content_id: z.string(),
-  stored_at: z.string().describe("ISO-8601 time it was stored."),
-  key_id: z.string().describe("Hex id of the key that sealed it."),
-  verified: z
-    .literal(true)
-    .describe("Always true: returned only after the hash and the AEAD tag both verified."),
-  message_range: z
-    .object({ from: z.number().int(), to: z.number().int(), total: z.number().int() })
-    .optional()
-    .describe(
-      "Present when a range was asked for: record.messages holds messages [from, to) of total.",
-    ),
-});
+export const retrieveResultOutput = z.lazy(() =>
+  z.object({
+    pointer: pointerOutput,
+    record: memoryRecordOutput.describe("The decrypted, authenticated record."),
+    content_id: z.string(),
+    stored_at: z.string().describe("ISO-8601 time it was stored."),
+    key_id: z.string().describe("Hex id of the key that sealed it."),
+    verified: z
+      .literal(true)
+      .describe("Always true: returned only after the hash and the AEAD tag both verified."),
+    message_range: z
+      .object({ from: z.number().int(), to: z.number().int(), total: z.number().int() })
+      .optional()
+      .describe(
+        "Present when a range was asked for: record.messages holds messages [from, to) of total.",
+      ),
+  })
+);
 
 /** Success shape of an estimate (`EstimateResult`). */
-export const estimateResultOutput = z.object({
-  bytes: z.number().int().nonnegative(),
-  kilobytes: z.number().int().nonnegative().describe("Billable kilobytes: ceil(bytes / 1024)."),
-  params: z.object({
-    base_action_fee_ulume: z.number(),
-    fee_per_kbyte_ulume: z.number(),
-    source: z.literal("defaults"),
-  }),
-  fee_ulume: z.number().describe("One-time fee in ulume (1 LUME = 1,000,000 ulume)."),
-  fee_lume: z.number().describe("One-time fee in LUME."),
-  one_time: z.literal(true).describe("Cascade storage is paid once; there is no monthly charge."),
-  fiat: z
-    .object({ amount: z.number(), currency: z.string(), lume_price: z.number() })
-    .optional()
-    .describe("Fiat figure, only when lume_price was given."),
-  notes: z.array(z.string()),
-});
+export const estimateResultOutput = z.lazy(() =>
+  z.object({
+    bytes: z.number().int().nonnegative(),
+    kilobytes: z.number().int().nonnegative().describe("Billable kilobytes: ceil(bytes / 1024)."),
+    params: z.object({
+      base_action_fee_ulume: z.number(),
+      fee_per_kbyte_ulume: z.number(),
+      source: z.literal("defaults"),
+    }),
+    fee_ulume: z.number().describe("One-time fee in ulume (1 LUME = 1,000,000 ulume)."),
+    fee_lume: z.number().describe("One-time fee in LUME."),
+    one_time: z.literal(true).describe("Cascade storage is paid once; there is no monthly charge."),
+    fiat: z
+      .object({ amount: z.number(), currency: z.string(), lume_price: z.number() })
+      .optional()
+      .describe("Fiat figure, only when lume_price was given."),
+    notes: z.array(z.string()),
+  })
+);
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
 /** Arguments of `store_session_to_cascade`. Exactly one source is checked by the handler. */
-export const storeInput = z.strictObject({
-  record: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe(
-      "An inline session record (JSON object). Required fields: session_id, timestamp (ISO-8601), tool_name, summary. Optional: kind (session|note|context, default session), success (default true), tags, title, body, workspace, messages [{role: user|assistant|tool|system, text, timestamp?, tool_calls?: [{name, input_summary?}]}], source {kind, ref?}. Fields not in this list are dropped.",
-    ),
-  cm_task: z
-    .string()
-    .min(1)
-    .max(MAX_SHORT_TEXT)
-    .optional()
-    .describe(
-      'A task description: stores a snapshot of `cm context "<task>"` from the local cm tool.',
-    ),
-  cass_path: z
-    .string()
-    .min(1)
-    .max(4096)
-    .optional()
-    .describe("Path of a session transcript to export through the local `cass` tool and store."),
-  transcript_path: z
-    .string()
-    .min(1)
-    .max(4096)
-    .optional()
-    .describe(
-      "Path of your own session file (Claude Code ~/.claude/projects/…/<id>.jsonl, Codex ~/.codex/sessions/…/rollout-*.jsonl, Gemini ~/.gemini/tmp/…/chats/session-*.json[l]). Only files in those directories or in LUMERA_MEMORY_TRANSCRIPT_DIRS are accepted. Storing it again after the session grew stores a new version; queries show the newest.",
-    ),
-  tags: tagsInput.optional(),
-  ttl: ttlInput,
-  redact: redactInput,
-  workspace: workspaceInput
-    .optional()
-    .describe("With cm_task only: the workspace the cm context belongs to."),
-});
+export const storeInput = z.lazy(() =>
+  z.strictObject({
+    record: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "An inline session record (JSON object). Required fields: session_id, timestamp (ISO-8601), tool_name, summary. Optional: kind (session|note|context, default session), success (default true), tags, title, body, workspace, messages [{role: user|assistant|tool|system, text, timestamp?, tool_calls?: [{name, input_summary?}]}], source {kind, ref?}. Fields not in this list are dropped.",
+      ),
+    cm_task: z
+      .string()
+      .min(1)
+      .max(MAX_SHORT_TEXT)
+      .optional()
+      .describe(
+        'A task description: stores a snapshot of `cm context "<task>"` from the local cm tool.',
+      ),
+    cass_path: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe("Path of a session transcript to export through the local `cass` tool and store."),
+    transcript_path: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe(
+        "Path of your own session file (Claude Code ~/.claude/projects/…/<id>.jsonl, Codex ~/.codex/sessions/…/rollout-*.jsonl, Gemini ~/.gemini/tmp/…/chats/session-*.json[l]). Only files in those directories or in LUMERA_MEMORY_TRANSCRIPT_DIRS are accepted. Storing it again after the session grew stores a new version; queries show the newest.",
+      ),
+    tags: tagsInput.optional(),
+    ttl: ttlInput,
+    redact: redactInput,
+    workspace: workspaceInput
+      .optional()
+      .describe("With cm_task only: the workspace the cm context belongs to."),
+  })
+);
 
 /** Arguments of `remember`. */
-export const rememberInput = z.strictObject({
-  title: z
-    .string()
-    .min(1)
-    .max(MAX_SHORT_TEXT)
-    .describe(
-      "A short, specific title, e.g. 'FTS5 treats a bare hyphen as NOT: quote search terms'.",
-    ),
-  text: z
-    .string()
-    .min(1)
-    .describe(
-      "The note: what was learned, decided or found, with enough context to act on it later. No secrets.",
-    ),
-  tags: tagsInput.optional(),
-  ttl: ttlInput,
-  redact: redactInput,
-  workspace: workspaceInput.optional(),
-});
+export const rememberInput = z.lazy(() =>
+  z.strictObject({
+    title: z
+      .string()
+      .min(1)
+      .max(MAX_SHORT_TEXT)
+      .describe(
+        "A short, specific title, e.g. 'FTS5 treats a bare hyphen as NOT: quote search terms'.",
+      ),
+    text: z
+      .string()
+      .min(1)
+      .describe(
+        "The note: what was learned, decided or found, with enough context to act on it later. No secrets.",
+      ),
+    tags: tagsInput.optional(),
+    ttl: ttlInput,
+    redact: redactInput,
+    workspace: workspaceInput.optional(),
+  })
+);
 
 /** Arguments of `query_cascade_memories`. */
-export const queryInput = z.strictObject({
-  query: z
-    .string()
-    .max(MAX_QUERY_CHARS)
-    .optional()
-    .describe(
-      "Free text, matched against titles, summaries and content; ranked by relevance. Search syntax characters are treated as plain text. Omit to list newest first.",
-    ),
-  tags: z
-    .array(z.string().max(4 * MAX_TAG_LENGTH))
-    .max(MAX_TAGS)
-    .optional()
-    .describe("Exact tags; a memory must carry all of them."),
-  agent: z
-    .string()
-    .max(MAX_SHORT_TEXT)
-    .optional()
-    .describe(
-      "Only memories produced by this agent/tool (tool_name), e.g. claude-code, codex, mcp.",
-    ),
-  workspace: workspaceInput.optional().describe("Only memories of this workspace."),
-  kind: recordKind.optional().describe("Only this kind: session, note or context."),
-  since: z
-    .string()
-    .max(64)
-    .optional()
-    .describe("Only memories at or after this ISO-8601 time or date, e.g. 2026-01-31."),
-  until: z
-    .string()
-    .max(64)
-    .optional()
-    .describe("Only memories before this ISO-8601 time or date."),
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_QUERY_LIMIT)
-    .optional()
-    .describe(`Page size, 1..${MAX_QUERY_LIMIT} (default 10).`),
-  cursor: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe("The next_cursor of a previous page, to continue that search."),
-  branch: z.string().max(MAX_SHORT_TEXT).optional().describe("Only sessions on this git branch."),
-  all_workspaces: z
-    .boolean()
-    .optional()
-    .describe(
-      "Search every workspace. By default a search from inside a workspace that has memories is limited to it (plus notes of no workspace).",
-    ),
-  all_versions: z
-    .boolean()
-    .optional()
-    .describe("Also older versions of sessions that were archived again after they grew."),
-  rank_all: z
-    .boolean()
-    .optional()
-    .describe(
-      "Rank every match, not only the newest 250 (use when total_capped is true and the answer may be older; slower on a large store).",
-    ),
-});
+export const queryInput = z.lazy(() =>
+  z.strictObject({
+    query: z
+      .string()
+      .max(MAX_QUERY_CHARS)
+      .optional()
+      .describe(
+        "Free text, matched against titles, summaries and content; ranked by relevance. Search syntax characters are treated as plain text. Omit to list newest first.",
+      ),
+    tags: z
+      .array(z.string().max(4 * MAX_TAG_LENGTH))
+      .max(MAX_TAGS)
+      .optional()
+      .describe("Exact tags; a memory must carry all of them."),
+    agent: z
+      .string()
+      .max(MAX_SHORT_TEXT)
+      .optional()
+      .describe(
+        "Only memories produced by this agent/tool (tool_name), e.g. claude-code, codex, mcp.",
+      ),
+    workspace: workspaceInput.optional().describe("Only memories of this workspace."),
+    kind: recordKind.optional().describe("Only this kind: session, note or context."),
+    since: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("Only memories at or after this ISO-8601 time or date, e.g. 2026-01-31."),
+    until: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("Only memories before this ISO-8601 time or date."),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_QUERY_LIMIT)
+      .optional()
+      .describe(`Page size, 1..${MAX_QUERY_LIMIT} (default 10).`),
+    cursor: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe("The next_cursor of a previous page, to continue that search."),
+    branch: z.string().max(MAX_SHORT_TEXT).optional().describe("Only sessions on this git branch."),
+    all_workspaces: z
+      .boolean()
+      .optional()
+      .describe(
+        "Search every workspace. By default a search from inside a workspace that has memories is limited to it (plus notes of no workspace).",
+      ),
+    all_versions: z
+      .boolean()
+      .optional()
+      .describe("Also older versions of sessions that were archived again after they grew."),
+    rank_all: z
+      .boolean()
+      .optional()
+      .describe(
+        "Rank every match, not only the newest 250 (use when total_capped is true and the answer may be older; slower on a large store).",
+      ),
+  })
+);
 
 /** Arguments of `list_sessions`. */
-export const listSessionsInput = z.strictObject({
-  agent: z
-    .string()
-    .max(MAX_SHORT_TEXT)
-    .optional()
-    .describe("Only this agent: claude-code, codex, gemini…"),
-  workspace: workspaceInput.optional().describe("Only sessions of this workspace."),
-  branch: z.string().max(MAX_SHORT_TEXT).optional().describe("Only sessions on this git branch."),
-  since: z
-    .string()
-    .max(64)
-    .optional()
-    .describe("Only sessions active at or after this ISO-8601 time or date."),
-  until: z
-    .string()
-    .max(64)
-    .optional()
-    .describe("Only sessions started before this ISO-8601 time or date."),
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_QUERY_LIMIT)
-    .optional()
-    .describe(`Page size, 1..${MAX_QUERY_LIMIT} (default 20).`),
-  cursor: z.string().max(1024).optional().describe("The next_cursor of a previous page."),
-  all_workspaces: z
-    .boolean()
-    .optional()
-    .describe("List every workspace, not only the current one."),
-});
+export const listSessionsInput = z.lazy(() =>
+  z.strictObject({
+    agent: z
+      .string()
+      .max(MAX_SHORT_TEXT)
+      .optional()
+      .describe("Only this agent: claude-code, codex, gemini…"),
+    workspace: workspaceInput.optional().describe("Only sessions of this workspace."),
+    branch: z.string().max(MAX_SHORT_TEXT).optional().describe("Only sessions on this git branch."),
+    since: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("Only sessions active at or after this ISO-8601 time or date."),
+    until: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("Only sessions started before this ISO-8601 time or date."),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_QUERY_LIMIT)
+      .optional()
+      .describe(`Page size, 1..${MAX_QUERY_LIMIT} (default 20).`),
+    cursor: z.string().max(1024).optional().describe("The next_cursor of a previous page."),
+    all_workspaces: z
+      .boolean()
+      .optional()
+      .describe("List every workspace, not only the current one."),
+  })
+);
 
 /** Arguments of `retrieve_session_from_cascade`. */
-export const retrieveInput = z.strictObject({
-  pointer: z
-    .string()
-    .max(256)
-    .describe("The memory's pointer, cascade://<64 lowercase hex>, from a store or query result."),
-  from_message: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe(
-      "Return only messages from this index (0-based); the record is still verified whole.",
-    ),
-  to_message: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe("Return only messages before this index (exclusive)."),
-});
+export const retrieveInput = z.lazy(() =>
+  z.strictObject({
+    pointer: z
+      .string()
+      .max(256)
+      .describe(
+        "The memory's pointer, cascade://<64 lowercase hex>, from a store or query result.",
+      ),
+    from_message: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "Return only messages from this index (0-based); the record is still verified whole.",
+      ),
+    to_message: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("Return only messages before this index (exclusive)."),
+  })
+);
 
 /** Arguments of `estimate_storage_cost`. */
-export const estimateInput = z.strictObject({
-  bytes: z
-    .number()
-    .int()
-    .min(0)
-    .describe("Bytes to store, e.g. stored_bytes from a store result."),
-  redundancy: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe("Accepted for compatibility; Cascade does not bill per copy."),
-  lume_price: z
-    .number()
-    .positive()
-    .optional()
-    .describe("Price of 1 LUME in `currency`, to get a fiat figure."),
-  currency: z
-    .string()
-    .min(1)
-    .max(16)
-    .optional()
-    .describe("Currency label for lume_price (default USD)."),
-});
+export const estimateInput = z.lazy(() =>
+  z.strictObject({
+    bytes: z
+      .number()
+      .int()
+      .min(0)
+      .describe("Bytes to store, e.g. stored_bytes from a store result."),
+    redundancy: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Accepted for compatibility; Cascade does not bill per copy."),
+    lume_price: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Price of 1 LUME in `currency`, to get a fiat figure."),
+    currency: z
+      .string()
+      .min(1)
+      .max(16)
+      .optional()
+      .describe("Currency label for lume_price (default USD)."),
+  })
+);
 
 /** Arguments of `forget_memory`. */
-export const forgetInput = z.strictObject({
-  pointer: z.string().max(256).optional().describe("One memory, by pointer."),
-  session_id: z.string().min(1).max(1024).optional().describe("Every memory of this session id."),
-  tag: z.string().min(1).max(64).optional().describe("Every memory carrying this exact tag."),
-  workspace: z.string().min(1).max(1024).optional().describe("Every memory of this workspace."),
-  older_than: z
-    .string()
-    .min(1)
-    .max(64)
-    .optional()
-    .describe("Memories older than a duration (90d, 12h, 2w) or an ISO date."),
-  expired: z.boolean().optional().describe("Only memories whose time to live has passed."),
-  confirm: z
-    .boolean()
-    .describe(
-      "Must be true to remove anything. With false, nothing is removed and the result lists what would go.",
-    ),
-});
+export const forgetInput = z.lazy(() =>
+  z.strictObject({
+    pointer: z.string().max(256).optional().describe("One memory, by pointer."),
+    session_id: z.string().min(1).max(1024).optional().describe("Every memory of this session id."),
+    tag: z.string().min(1).max(64).optional().describe("Every memory carrying this exact tag."),
+    workspace: z.string().min(1).max(1024).optional().describe("Every memory of this workspace."),
+    older_than: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("Memories older than a duration (90d, 12h, 2w) or an ISO date."),
+    expired: z.boolean().optional().describe("Only memories whose time to live has passed."),
+    confirm: z
+      .boolean()
+      .describe(
+        "Must be true to remove anything. With false, nothing is removed and the result lists what would go.",
+      ),
+  })
+);
 
 /** Arguments of `memory_stats` (none). */
 export const statsInput = z.strictObject({});
 
-const forgetItemOutput = z.strictObject({
-  pointer: z.string(),
-  session_id: z.string(),
-  tool_name: z.string(),
-  timestamp: z.string(),
-});
+const forgetItemOutput = z.lazy(() =>
+  z.strictObject({
+    pointer: z.string(),
+    session_id: z.string(),
+    tool_name: z.string(),
+    timestamp: z.string(),
+  })
+);
 
 /** Output of `forget_memory`. */
-export const forgetResultOutput = z.strictObject({
-  dry_run: z.boolean().describe("True when nothing was removed (confirm was false)."),
-  matched: z.number().int().describe("Memories the criteria select."),
-  forgotten: z.number().int().describe("Memories removed."),
-  items: z.array(forgetItemOutput).describe("The selected memories (at most 100)."),
-});
+export const forgetResultOutput = z.lazy(() =>
+  z.strictObject({
+    dry_run: z.boolean().describe("True when nothing was removed (confirm was false)."),
+    matched: z.number().int().describe("Memories the criteria select."),
+    forgotten: z.number().int().describe("Memories removed."),
+    items: z.array(forgetItemOutput).describe("The selected memories (at most 100)."),
+  })
+);
 
-const statsGroupOutput = z.strictObject({
-  name: z.string(),
-  count: z.number().int(),
-  stored_bytes: z.number().int(),
-});
+const statsGroupOutput = z.lazy(() =>
+  z.strictObject({
+    name: z.string(),
+    count: z.number().int(),
+    stored_bytes: z.number().int(),
+  })
+);
 
 /** Output of `memory_stats`. */
-export const statsResultOutput = z.strictObject({
-  memories: z.number().int(),
-  stored_bytes: z.number().int(),
-  record_bytes: z.number().int(),
-  oldest: z.string().optional(),
-  newest: z.string().optional(),
-  expired: z.number().int(),
-  tombstones: z.number().int(),
-  current_key_id: z.string(),
-  by_agent: z.array(statsGroupOutput),
-  by_workspace: z.array(statsGroupOutput),
-  by_kind: z.array(statsGroupOutput),
-  by_key: z.array(statsGroupOutput),
-  remote: z.strictObject({
-    configured: z.boolean().describe("True when a Cascade remote is configured."),
-    by_state: z.strictObject({
-      "local-only": z.number().int(),
-      registered: z.number().int(),
-      uploaded: z.number().int(),
-      finalized: z.number().int(),
+export const statsResultOutput = z.lazy(() =>
+  z.strictObject({
+    memories: z.number().int(),
+    stored_bytes: z.number().int(),
+    record_bytes: z.number().int(),
+    oldest: z.string().optional(),
+    newest: z.string().optional(),
+    expired: z.number().int(),
+    tombstones: z.number().int(),
+    current_key_id: z.string(),
+    by_agent: z.array(statsGroupOutput),
+    by_workspace: z.array(statsGroupOutput),
+    by_kind: z.array(statsGroupOutput),
+    by_key: z.array(statsGroupOutput),
+    remote: z.strictObject({
+      configured: z.boolean().describe("True when a Cascade remote is configured."),
+      by_state: z.strictObject({
+        "local-only": z.number().int(),
+        registered: z.number().int(),
+        uploaded: z.number().int(),
+        finalized: z.number().int(),
+      }),
+      pending_memories: z.number().int().describe("Memories waiting for a segment."),
+      pending_bytes: z.number().int(),
+      segments: z.record(z.string(), z.number().int()).describe("Segments per queue state."),
+      manifests: z.record(z.string(), z.number().int()).describe("Manifests per queue state."),
+      manifest_seq: z.number().int().optional(),
+      paid_ulume: z.number().describe("Action prices plus gas fees paid so far, in ulume."),
+      rejected: z.array(z.strictObject({
+        upload: z.number().int(),
+        kind: z.enum(["segment", "manifest"]),
+        code: z.string(),
+        message: z.string(),
+      })).describe(
+        "Uploads the remote refused; `lumera-memory sync --retry-rejected` retries them.",
+      ),
     }),
-    pending_memories: z.number().int().describe("Memories waiting for a segment."),
-    pending_bytes: z.number().int(),
-    segments: z.record(z.string(), z.number().int()).describe("Segments per queue state."),
-    manifests: z.record(z.string(), z.number().int()).describe("Manifests per queue state."),
-    manifest_seq: z.number().int().optional(),
-    paid_ulume: z.number().describe("Action prices plus gas fees paid so far, in ulume."),
-    rejected: z.array(z.strictObject({
-      upload: z.number().int(),
-      kind: z.enum(["segment", "manifest"]),
-      code: z.string(),
-      message: z.string(),
-    })).describe("Uploads the remote refused; `lumera-memory sync --retry-rejected` retries them."),
-  }),
-});
+  })
+);
 
 // ---------------------------------------------------------------------------------------------
 // Tool metadata
