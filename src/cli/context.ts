@@ -23,8 +23,11 @@ export function homeOf(ctx: CliContext): string {
 }
 
 /** Opens the service (loads the key first; nothing is written without one). Never prompts. */
-export function openService(ctx: CliContext): Promise<LocalMemoryService> {
-  return openMemoryService({ home: homeOf(ctx) });
+export function openService(
+  ctx: CliContext,
+  options: { longRunning?: boolean } = {},
+): Promise<LocalMemoryService> {
+  return openMemoryService({ home: homeOf(ctx), longRunning: options.longRunning });
 }
 
 /** True when an error says a key file needs a passphrase that was not given. */

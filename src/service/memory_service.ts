@@ -105,6 +105,11 @@ export interface OpenOptions {
   env?: (name: string) => string | undefined;
   /** Passphrase for wrapped key files (default `LUMERA_MEMORY_PASSPHRASE`). */
   passphrase?: string;
+  /**
+   * A long-running writer (`serve`): the blob store keeps the next write's temporary file ready
+   * (see `FsBlobStore`). Call {@link LocalMemoryService.dispose} to remove it at the end.
+   */
+  longRunning?: boolean;
 }
 
 /**
@@ -647,6 +652,15 @@ export class LocalMemoryService implements MemoryService {
     };
   }
 
+  /** Closes the index after removing the blob store's prepared temporary file, if any. */
+  async dispose(): Promise<void> {
+    try {
+      await this.#blobs.close();
+    } finally {
+      this.close();
+    }
+  }
+
   /** Closes the index. */
   close(): void {
     try {
@@ -676,7 +690,7 @@ export async function openMemoryService(options: OpenOptions = {}): Promise<Loca
     keys,
     db,
     scanPolicy,
-    blobs: new FsBlobStore(`${home}/blobs`),
+    blobs: new FsBlobStore(`${home}/blobs`, { prepareTempFiles: options.longRunning === true }),
     env,
   });
   if (remote !== undefined) {

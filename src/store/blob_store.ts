@@ -26,4 +26,6 @@ export interface BlobStore {
    * ones may belong to a write still under way in another process).
    */
   sweepLeftovers(olderThanMs: number): Promise<{ removed: number; kept: number }>;
+  /** Releases what the store holds open (a prepared temporary file); writes still work after. */
+  close(): Promise<void>;
 }

@@ -1,9 +1,14 @@
 /**
  * The local file-system blob store: `blobs/<first 2 hex>/<64 hex>`.
  *
- * Writes go to a temporary file in the same directory, are fsynced, renamed into place and the
- * directory is fsynced, so a crash leaves either the whole blob or nothing under its name.
- * Reads re-hash the bytes and refuse a mismatch before anyone decrypts them.
+ * Writes go to a temporary file, are fsynced, renamed into place and the directory is fsynced, so
+ * a crash leaves either the whole blob or nothing under its name. Reads re-hash the bytes and
+ * refuse a mismatch before anyone decrypts them.
+ *
+ * A long-running writer (`serve`) can keep one empty temporary file ready in the blob folder
+ * (`prepareTempFiles`): creating a file right after the previous write's fsyncs waits on the file
+ * system's journal (~0.35 ms of a 2 ms store on ext4), so the next file is created in the
+ * background after each write and the write itself only fills, fsyncs and renames it.
  *
  * @module
  */
@@ -21,14 +26,34 @@ export const MAX_BLOB_BYTES = 16 * 1024 * 1024;
 /** Names of the temporary files `put` writes before renaming them into place. */
 const TEMP_NAME = /^\.tmp-[0-9a-f-]{36}$/;
 
+/** Options of {@link FsBlobStore}. */
+export interface FsBlobStoreOptions {
+  /**
+   * Keep one empty temporary file ready for the next write, created in the background after each
+   * write (for long-running writers; {@link FsBlobStore.close} removes it).
+   */
+  prepareTempFiles?: boolean;
+}
+
+/** A temporary file created ahead of a write: its open handle and its path. */
+interface SpareFile {
+  file: Deno.FsFile;
+  path: string;
+}
+
 /** A {@link BlobStore} on the local file system. */
 export class FsBlobStore implements BlobStore {
   /** Directory holding the blob fan-out folders. */
   readonly root: string;
+  readonly #prepare: boolean;
+  /** The next write's temporary file, while it is being created or waits for that write. */
+  #spare: Promise<SpareFile | undefined> | undefined;
+  #closed = false;
 
   /** Uses `root` (created on first write, mode 0700) as the blob directory. */
-  constructor(root: string) {
+  constructor(root: string, options: FsBlobStoreOptions = {}) {
     this.root = root;
+    this.#prepare = options.prepareTempFiles === true;
   }
 
   /** The file path of a validated blob id. */
@@ -78,23 +103,86 @@ export class FsBlobStore implements BlobStore {
     await this.#checkDir(this.root, true);
     await this.#checkDir(dir, true);
     if (this.#hasNow(id)) return id;
-    const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
-    try {
-      const f = Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
-      try {
-        let written = 0;
-        while (written < bytes.byteLength) written += f.writeSync(bytes.subarray(written));
-        f.syncSync();
-      } finally {
-        f.close();
+    const pending = this.#spare; // taken before any await: concurrent writes never share one
+    this.#spare = undefined;
+    const spare = pending === undefined ? undefined : await pending;
+    if (spare === undefined || !this.#fillAndRename(spare, bytes, path)) {
+      const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
+      const file = Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
+      if (!this.#fillAndRename({ file, path: tmp }, bytes, path)) {
+        throw new LumeraError("INTEGRITY", `${tmp} was replaced while a blob was written to it`, {
+          hint: "something else writes in the data home; `lumera-memory verify` checks the store",
+        });
       }
-      Deno.renameSync(tmp, path);
-    } catch (err) {
-      await Deno.remove(tmp).catch(() => {});
-      throw err;
     }
     syncDirNow(dir);
+    if (this.#prepare && !this.#closed) this.#spare = this.#createSpare();
     return id;
+  }
+
+  /**
+   * Writes `bytes` into the temporary file, fsyncs it and renames it to `path`. Returns false,
+   * having removed nothing else, when a prepared file is no longer the one at its path (a
+   * `reindex` elsewhere swept it, or something replaced it); any other failure removes the
+   * temporary file and throws.
+   */
+  #fillAndRename(tmp: SpareFile, bytes: Uint8Array, path: string): boolean {
+    try {
+      try {
+        let written = 0;
+        while (written < bytes.byteLength) written += tmp.file.writeSync(bytes.subarray(written));
+        tmp.file.syncSync();
+        if (!this.#stillAt(tmp)) return false;
+      } finally {
+        tmp.file.close();
+      }
+      Deno.renameSync(tmp.path, path);
+      return true;
+    } catch (err) {
+      try {
+        Deno.removeSync(tmp.path);
+      } catch {
+        // already gone
+      }
+      throw err;
+    }
+  }
+
+  /** True when the open file is still the plain file at its path (same device and inode). */
+  #stillAt(tmp: SpareFile): boolean {
+    try {
+      const open = tmp.file.statSync();
+      const named = Deno.lstatSync(tmp.path);
+      return named.isFile && open.ino === named.ino && open.dev === named.dev;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return false;
+      throw err;
+    }
+  }
+
+  /** Creates the next write's temporary file in the blob folder; undefined when that fails. */
+  async #createSpare(): Promise<SpareFile | undefined> {
+    const path = `${this.root}/.tmp-${crypto.randomUUID()}`;
+    try {
+      const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+      if (!this.#closed) return { file, path };
+      file.close();
+      await Deno.remove(path);
+    } catch {
+      // the next write creates its own
+    }
+    return undefined;
+  }
+
+  /** Removes the prepared temporary file, if any; later writes create their own. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pending = this.#spare;
+    this.#spare = undefined;
+    const spare = pending === undefined ? undefined : await pending;
+    if (spare === undefined) return;
+    spare.file.close();
+    await Deno.remove(spare.path).catch(() => {});
   }
 
   /** Reads a blob and checks its hash: NOT_FOUND when absent, INTEGRITY when altered. */
@@ -156,9 +244,20 @@ export class FsBlobStore implements BlobStore {
     await syncDir(`${this.root}/${id.slice(0, 2)}`);
   }
 
-  /** Temporary files (`.tmp-<uuid>`) in the fan-out folders, with their modification times. */
-  async #leftovers(): Promise<{ path: string; mtimeMs: number }[]> {
-    const found: { path: string; mtimeMs: number }[] = [];
+  /**
+   * Temporary files (`.tmp-<uuid>`) in the blob folder and the fan-out folders, with their
+   * modification times and sizes.
+   */
+  async #leftovers(): Promise<{ path: string; mtimeMs: number; size: number }[]> {
+    const found: { path: string; mtimeMs: number; size: number }[] = [];
+    const note = async (path: string) => {
+      try {
+        const info = await Deno.lstat(path);
+        found.push({ path, mtimeMs: info.mtime?.getTime() ?? 0, size: info.size });
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err; // renamed meanwhile
+      }
+    };
     let fanout: Deno.DirEntry[];
     try {
       await this.#checkDir(this.root, false);
@@ -168,24 +267,22 @@ export class FsBlobStore implements BlobStore {
       throw err;
     }
     for (const d of fanout) {
+      if (d.isFile && TEMP_NAME.test(d.name)) await note(`${this.root}/${d.name}`);
       if (!d.isDirectory || d.isSymlink || !/^[0-9a-f]{2}$/.test(d.name)) continue;
       for await (const e of Deno.readDir(`${this.root}/${d.name}`)) {
-        if (!e.isFile || !TEMP_NAME.test(e.name)) continue;
-        const path = `${this.root}/${d.name}/${e.name}`;
-        try {
-          const info = await Deno.lstat(path);
-          found.push({ path, mtimeMs: info.mtime?.getTime() ?? 0 });
-        } catch (err) {
-          if (!(err instanceof Deno.errors.NotFound)) throw err; // renamed meanwhile
-        }
+        if (e.isFile && TEMP_NAME.test(e.name)) await note(`${this.root}/${d.name}/${e.name}`);
       }
     }
     return found;
   }
 
-  /** Counts temporary files left by interrupted writes. */
+  /**
+   * Counts temporary files left by interrupted writes. An empty one in the blob folder itself is
+   * not counted: it holds nothing, and a running server keeps one ready (`prepareTempFiles`).
+   */
   async countLeftovers(): Promise<number> {
-    return (await this.#leftovers()).length;
+    const inRoot = (path: string) => path.lastIndexOf("/") === this.root.length;
+    return (await this.#leftovers()).filter((f) => f.size > 0 || !inRoot(f.path)).length;
   }
 
   /** Removes temporary files older than `olderThanMs`; younger ones may be writes under way. */

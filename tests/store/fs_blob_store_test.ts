@@ -88,3 +88,109 @@ Deno.test("leftover temp files of interrupted puts are counted and only old ones
     assert.deepEqual(await Array.fromAsync(s.list()), [id]);
     assert.deepEqual(await s.sweepLeftovers(0), { removed: 1, kept: 0 });
   }));
+
+/** Waits until the store's folder holds a prepared temporary file; returns its path. */
+async function preparedFile(root: string): Promise<string> {
+  for (let i = 0; i < 400; i++) {
+    for await (const e of Deno.readDir(root)) {
+      if (e.isFile && e.name.startsWith(".tmp-")) return `${root}/${e.name}`;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error("no prepared temporary file appeared");
+}
+
+async function withPreparingStore(fn: (s: FsBlobStore, root: string) => Promise<void>) {
+  const home = await tempHome();
+  try {
+    const s = new FsBlobStore(`${home}/blobs`, { prepareTempFiles: true });
+    try {
+      await fn(s, `${home}/blobs`);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+Deno.test("prepareTempFiles: the next write fills the file made ready after the last one", () =>
+  withPreparingStore(async (s, root) => {
+    const a = new TextEncoder().encode("first envelope");
+    const idA = await s.put(a);
+    const spare = await preparedFile(root);
+    assert.equal((await Deno.lstat(spare)).size, 0);
+    assert.equal(await s.countLeftovers(), 0, "an empty prepared file is not a leftover");
+    const b = new TextEncoder().encode("second envelope");
+    const idB = await s.put(b);
+    await assert.rejects(Deno.lstat(spare), Deno.errors.NotFound, "the prepared file was used");
+    const next = await preparedFile(root);
+    assert.notEqual(next, spare);
+    assert.deepEqual(await s.get(idA), a);
+    assert.deepEqual(await s.get(idB), b);
+    assert.deepEqual(await Array.fromAsync(s.list()), [idA, idB].sort());
+    await s.close();
+    assert.deepEqual(
+      (await listFiles(root)).filter((f) => f.includes(".tmp-")),
+      [],
+      "close removes the prepared file",
+    );
+    const c = new TextEncoder().encode("written after close");
+    assert.deepEqual(await s.get(await s.put(c)), c);
+    assert.deepEqual((await listFiles(root)).filter((f) => f.includes(".tmp-")), []);
+  }));
+
+Deno.test("prepareTempFiles: a prepared file swept by another process is replaced, not trusted", () =>
+  withPreparingStore(async (s, root) => {
+    await s.put(new TextEncoder().encode("one"));
+    await Deno.remove(await preparedFile(root)); // as `reindex` elsewhere would
+    const bytes = new TextEncoder().encode("two");
+    const id = await s.put(bytes);
+    assert.deepEqual(await s.get(id), bytes);
+    assert.equal(await s.countLeftovers(), 0);
+  }));
+
+Deno.test("prepareTempFiles: a prepared file replaced by a symlink is never renamed into place", () =>
+  withPreparingStore(async (s, root) => {
+    const outside = await Deno.makeTempFile();
+    try {
+      await Deno.writeTextFile(outside, "outside, untouched");
+      await s.put(new TextEncoder().encode("one"));
+      const spare = await preparedFile(root);
+      await Deno.remove(spare);
+      await Deno.symlink(outside, spare);
+      const bytes = new TextEncoder().encode("two");
+      const id = await s.put(bytes);
+      assert.deepEqual(await s.get(id), bytes);
+      assert.equal((await Deno.lstat(`${root}/${id.slice(0, 2)}/${id}`)).isFile, true);
+      assert.equal(await Deno.readTextFile(outside), "outside, untouched");
+      assert.equal((await Deno.lstat(spare)).isSymlink, true, "the planted link is left alone");
+    } finally {
+      await Deno.remove(outside);
+    }
+  }));
+
+Deno.test("prepareTempFiles: concurrent writes never share a prepared file", () =>
+  withPreparingStore(async (s) => {
+    await s.put(new TextEncoder().encode("warm"));
+    const all = Array.from({ length: 12 }, (_, i) => new TextEncoder().encode(`blob ${i}`));
+    const ids = await Promise.all(all.map((b) => s.put(b)));
+    for (let i = 0; i < all.length; i++) assert.deepEqual(await s.get(ids[i]), all[i]);
+    assert.equal(await s.countLeftovers(), 0);
+  }));
+
+Deno.test("a non-empty temporary file in the blob folder is a leftover; old ones are swept", () =>
+  withStore(async (s, root) => {
+    await s.put(new TextEncoder().encode("kept"));
+    const full = `${root}/.tmp-${crypto.randomUUID()}`;
+    const empty = `${root}/.tmp-${crypto.randomUUID()}`;
+    await Deno.writeFile(full, new Uint8Array(40));
+    await Deno.writeFile(empty, new Uint8Array(0));
+    assert.equal(await s.countLeftovers(), 1);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await Deno.utime(empty, hourAgo, hourAgo);
+    assert.deepEqual(await s.sweepLeftovers(60_000), { removed: 1, kept: 1 });
+    await assert.rejects(Deno.lstat(empty), Deno.errors.NotFound);
+    assert.deepEqual(await s.sweepLeftovers(0), { removed: 1, kept: 0 });
+    assert.equal(await s.countLeftovers(), 0);
+  }));

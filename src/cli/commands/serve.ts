@@ -48,7 +48,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
   let service: Promise<LocalMemoryService> | undefined;
   const getService = () => {
     // Retry after a failure (e.g. the user ran `init` while the server was up).
-    service ??= openService(ctx).catch((err) => {
+    service ??= openService(ctx, { longRunning: true }).catch((err) => {
       service = undefined;
       throw err;
     });
@@ -68,7 +68,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     });
   } finally {
     await background?.stop();
-    if (service) (await service.catch(() => undefined))?.close();
+    if (service) await (await service.catch(() => undefined))?.dispose();
   }
   return 0;
 }
