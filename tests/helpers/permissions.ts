@@ -29,9 +29,21 @@ export const CLI_FLAGS: readonly string[] = [
   NET_FLAG,
 ];
 
+/**
+ * The V8 flag of every launch (tasks, binary, the documented server): young-generation semispaces
+ * of 4 MiB, a third less memory at the same speed (README, "Import at scale").
+ */
+export const V8_FLAG = "--v8-flags=--max-semi-space-size=4";
+
 /** The documented least-privilege MCP server launch: read/write only the data home. */
 export function serveFlags(home: string): string[] {
-  return [`--allow-read=${home}`, `--allow-write=${home}`, ENV_FLAG, "--allow-run=cm,cass"];
+  return [
+    V8_FLAG,
+    `--allow-read=${home}`,
+    `--allow-write=${home}`,
+    ENV_FLAG,
+    "--allow-run=cm,cass",
+  ];
 }
 
 /** Absolute path of main.ts. */
