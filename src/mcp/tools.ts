@@ -5,8 +5,8 @@
  * Output schemas mirror the service's result types in `../service/types.ts`; compile-time checks
  * at the bottom of this file fail the build when the two drift apart.
  *
- * Every tool-level schema is a `z.lazy`: zod builds it on first use (a parse, or `tools/list`), not
- * when this module loads. Building all of them took ~6 ms of every server start, before its first
+ * Every schema here is a `z.lazy`: zod builds it on first use (a parse, or `tools/list`), not when
+ * this module loads. Building all of them took ~6 ms of every server start, before its first
  * answer, although a first call needs only its own tool's two schemas.
  *
  * @module
@@ -78,34 +78,42 @@ export const SERVER_INSTRUCTIONS = [
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-const tagsInput = z
-  .array(z.string().max(4 * MAX_TAG_LENGTH))
-  .max(MAX_TAGS)
-  .describe(
-    `Tags to file the memory under (lowercased and de-duplicated; at most ${MAX_TAGS}). Exact-match filters for query_cascade_memories, e.g. ["deno", "sqlite"].`,
-  );
+const tagsInput = z.lazy(() =>
+  z
+    .array(z.string().max(4 * MAX_TAG_LENGTH))
+    .max(MAX_TAGS)
+    .describe(
+      `Tags to file the memory under (lowercased and de-duplicated; at most ${MAX_TAGS}). Exact-match filters for query_cascade_memories, e.g. ["deno", "sqlite"].`,
+    )
+);
 
-const redactInput = z
-  .array(z.string().min(1).max(64))
-  .max(32)
-  .optional()
-  .describe(
-    "Redact instead of refusing what these detect: rule ids, email, phone, card, pii or secret. Matches are replaced with [REDACTED:<rule>] and the result is scanned again.",
-  );
+const redactInput = z.lazy(() =>
+  z
+    .array(z.string().min(1).max(64))
+    .max(32)
+    .optional()
+    .describe(
+      "Redact instead of refusing what these detect: rule ids, email, phone, card, pii or secret. Matches are replaced with [REDACTED:<rule>] and the result is scanned again.",
+    )
+);
 
-const ttlInput = z
-  .string()
-  .regex(/^\d{1,6}[mhdwy]$/)
-  .optional()
-  .describe("Forget it automatically after this long: 30m, 12h, 30d, 2w or 1y.");
+const ttlInput = z.lazy(() =>
+  z
+    .string()
+    .regex(/^\d{1,6}[mhdwy]$/)
+    .optional()
+    .describe("Forget it automatically after this long: 30m, 12h, 30d, 2w or 1y.")
+);
 
-const workspaceInput = z
-  .string()
-  .max(MAX_SHORT_TEXT)
-  .describe("The workspace (project directory) the memory belongs to, e.g. /home/me/src/app.");
+const workspaceInput = z.lazy(() =>
+  z
+    .string()
+    .max(MAX_SHORT_TEXT)
+    .describe("The workspace (project directory) the memory belongs to, e.g. /home/me/src/app.")
+);
 
-const recordKind = z.enum(RECORD_KINDS as readonly [RecordKind, ...RecordKind[]]);
-const messageRole = z.enum(MESSAGE_ROLES as readonly [MessageRole, ...MessageRole[]]);
+const recordKind = z.lazy(() => z.enum(RECORD_KINDS as readonly [RecordKind, ...RecordKind[]]));
+const messageRole = z.lazy(() => z.enum(MESSAGE_ROLES as readonly [MessageRole, ...MessageRole[]]));
 const SOURCE_KINDS = [
   "file",
   "cm",
@@ -168,9 +176,11 @@ export type ToolErrorOutput = z.infer<typeof toolErrorOutput>;
 // ---------------------------------------------------------------------------------------------
 // Results (success shapes; mirror ../service/types.ts)
 
-const pointerOutput = z
-  .string()
-  .describe("cascade://<64 hex>: the SHA-256 of the stored envelope. Pass to retrieve.");
+const pointerOutput = z.lazy(() =>
+  z
+    .string()
+    .describe("cascade://<64 hex>: the SHA-256 of the stored envelope. Pass to retrieve.")
+);
 
 /** Success shape of a store (`StoreResult`). */
 export const storeResultOutput = z.lazy(() =>
@@ -204,9 +214,11 @@ export const storeResultOutput = z.lazy(() =>
   })
 );
 
-const remoteStateOutput = z
-  .enum(["local-only", "registered", "uploaded", "finalized"])
-  .describe("local-only until the segment holding the memory is registered on Lumera Cascade.");
+const remoteStateOutput = z.lazy(() =>
+  z
+    .enum(["local-only", "registered", "uploaded", "finalized"])
+    .describe("local-only until the segment holding the memory is registered on Lumera Cascade.")
+);
 
 /** A memory's place on the Cascade remote (`RemoteInfo`). */
 const remoteInfoOutput = z.lazy(() =>
@@ -644,7 +656,7 @@ export const forgetInput = z.lazy(() =>
 );
 
 /** Arguments of `memory_stats` (none). */
-export const statsInput = z.strictObject({});
+export const statsInput = z.lazy(() => z.strictObject({}));
 
 const forgetItemOutput = z.lazy(() =>
   z.strictObject({

@@ -59,7 +59,12 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
   // first tool call opens again and reports it.
   getService().catch(() => {});
   const { serveStdio } = await import("../../mcp/server.ts");
-  const background = await startBackgroundSync(ctx, getService);
+  // The background sync starts beside the server, not before it: reading config.json is a file
+  // call whose answer could otherwise hold up the first request by milliseconds.
+  const background = startBackgroundSync(ctx, getService).catch((err) => {
+    logDebugError(err);
+    return undefined;
+  });
   try {
     await serveStdio(getService, {
       version: VERSION,
@@ -67,7 +72,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
       onInternalError: logDebugError,
     });
   } finally {
-    await background?.stop();
+    await (await background)?.stop();
     if (service) await (await service.catch(() => undefined))?.dispose();
   }
   return 0;
