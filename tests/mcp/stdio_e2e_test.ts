@@ -172,6 +172,11 @@ Deno.test({
       }
       // The client ends stdin and waits up to 2 s before it would resort to SIGTERM.
       assert.ok(closeMs < 1900, `server exited on stdin EOF (took ${Math.round(closeMs)} ms)`);
+      const temps = [];
+      for await (const file of filesUnder(`${home}/blobs`)) {
+        if (file.includes("/.tmp-")) temps.push(file);
+      }
+      assert.deepEqual(temps, [], "the server removed its prepared temporary file on exit");
     }),
 });
 
