@@ -245,21 +245,24 @@ export class MemoryIndex {
   /**
    * Inserts one memory with its tags and searchable text in one transaction. If the same content
    * id was indexed meanwhile (a concurrent writer), nothing is inserted and the existing pointer
-   * is returned.
+   * is returned. Inside a caller's transaction (e.g. a restore that records the memory's remote
+   * location with it) the insert is a savepoint of that transaction: both land or neither does.
    */
   insert(entry: IndexEntry): InsertOutcome {
     const db = this.#db;
     const r = entry.record;
-    db.exec("BEGIN IMMEDIATE");
+    const nested = db.isTransaction;
+    db.exec(nested ? "SAVEPOINT memory_insert" : "BEGIN IMMEDIATE");
+    const done = () => db.exec(nested ? "RELEASE memory_insert" : "COMMIT");
     try {
       const existing = this.pointerForContent(entry.contentId);
       if (existing !== undefined) {
-        db.exec("COMMIT");
+        done();
         return { pointer: existing, duplicate: true };
       }
       const sameBlob = this.#stmt("SELECT 1 FROM memories WHERE pointer = ?").get(entry.pointer);
       if (sameBlob !== undefined) {
-        db.exec("COMMIT");
+        done();
         return { pointer: entry.pointer, duplicate: true };
       }
       const info = this.#stmt(
@@ -301,10 +304,10 @@ export class MemoryIndex {
         session: r.session_id,
         part: r.part ?? 1,
       }]);
-      db.exec("COMMIT");
+      done();
       return { pointer: entry.pointer, duplicate: false };
     } catch (err) {
-      db.exec("ROLLBACK");
+      db.exec(nested ? "ROLLBACK TO memory_insert; RELEASE memory_insert" : "ROLLBACK");
       throw err;
     }
   }

@@ -198,22 +198,28 @@ export async function restoreFromRemote(
       report.forgotten++;
       continue;
     }
-    const outcome = service.index.insert({
-      pointer,
-      contentId: e.c,
-      record: stubRecord(e),
-      storedMs: e.st,
-      storedBytes: e.sb,
-      recordBytes: e.rb,
-      keyId: e.key,
-      expiresMs: e.exp,
+    // The row and its remote location commit together: a row without its location would look
+    // like a local memory waiting for upload, whose blob is not here.
+    const inserted = remoteIndex.transaction(() => {
+      const outcome = service.index.insert({
+        pointer,
+        contentId: e.c,
+        record: stubRecord(e),
+        storedMs: e.st,
+        storedBytes: e.sb,
+        recordBytes: e.rb,
+        keyId: e.key,
+        expiresMs: e.exp,
+      });
+      if (outcome.duplicate) return false;
+      remoteIndex.setMessageCount(pointer, e.msgs ?? null);
+      remoteIndex.addMember(pointer, uploadId, e.o, e.l, e.f === 1);
+      return true;
     });
-    if (outcome.duplicate) {
+    if (!inserted) {
       report.already_indexed++;
       continue;
     }
-    remoteIndex.setMessageCount(pointer, e.msgs ?? null);
-    remoteIndex.addMember(pointer, uploadId, e.o, e.l, e.f === 1);
     restoredIds.push(e.p);
     report.restored++;
   }

@@ -230,3 +230,58 @@ Deno.test("duplicate content id returns the existing pointer; migrations are ide
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("insert inside a caller's transaction lands or rolls back with it", async () => {
+  const db = await openIndexDb(":memory:");
+  const idx = new MemoryIndex(db);
+  const kept = add(idx, rec(1)); // its own transaction, as before
+  assert.equal(db.isTransaction, false);
+
+  db.exec("BEGIN IMMEDIATE");
+  const inner = add(idx, rec(2));
+  assert.equal(db.isTransaction, true, "the insert did not end the caller's transaction");
+  assert.equal(idx.hasPointer(inner), true);
+  db.exec("ROLLBACK");
+  assert.equal(idx.hasPointer(inner), false, "rolled back with the caller");
+  assert.equal(idx.hasPointer(kept), true);
+
+  db.exec("BEGIN IMMEDIATE");
+  const committed = add(idx, rec(3));
+  const dup = idx.insert({
+    pointer: `cascade://${"e".repeat(64)}`,
+    contentId: `c${seq}`, // the content just inserted: a duplicate, inside the transaction
+    record: rec(3),
+    storedMs: Date.now(),
+    storedBytes: 1,
+    recordBytes: 1,
+    keyId: "k",
+  });
+  assert.deepEqual(dup, { pointer: committed, duplicate: true });
+  db.exec("COMMIT");
+  assert.equal(idx.hasPointer(committed), true);
+  assert.equal(idx.query({ text: "session", limit: 100 }).total, 2);
+});
+
+Deno.test("a failing insert inside a caller's transaction undoes only itself", async () => {
+  const db = await openIndexDb(":memory:");
+  const idx = new MemoryIndex(db);
+  db.exec("BEGIN IMMEDIATE");
+  const first = add(idx, rec(4));
+  const bad = { ...rec(5), timestamp: "not a time" } as MemoryRecord; // fails mid-insert
+  assert.throws(() =>
+    idx.insert({
+      pointer: `cascade://${"f".repeat(64)}`,
+      contentId: "another content",
+      record: bad,
+      storedMs: Date.now(),
+      storedBytes: 1,
+      recordBytes: 1,
+      keyId: "k",
+    })
+  );
+  assert.equal(db.isTransaction, true, "the caller's transaction is still open");
+  db.exec("COMMIT");
+  assert.equal(idx.hasPointer(first), true);
+  assert.equal(idx.hasPointer(`cascade://${"f".repeat(64)}`), false);
+  assert.equal(idx.query({ limit: 100 }).total, 1);
+});
