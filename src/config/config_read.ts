@@ -30,16 +30,17 @@ function bad(path: string, what: string): LumeraError {
 
 /**
  * The sections of `<home>/config.json`, validated; `undefined` when the file does not exist (the
- * defaults: every finding refuses the store, no remote). A malformed file is a USAGE error.
+ * defaults: every finding refuses the store, no remote). A malformed file is a USAGE error. The
+ * small file is read with blocking calls (see `ensurePrivateDir` in `home.ts`).
  */
 export async function readConfigSections(home: string): Promise<ConfigSections | undefined> {
   const path = `${home}/${CONFIG_FILE_NAME}`;
   let text: string;
   try {
-    const info = await Deno.lstat(path);
+    const info = Deno.lstatSync(path);
     if (!info.isFile) throw bad(path, "it is not a plain file");
     if (info.size > MAX_CONFIG_BYTES) throw bad(path, "it is larger than 1 MiB");
-    text = await Deno.readTextFile(path);
+    text = Deno.readTextFileSync(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;

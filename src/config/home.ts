@@ -39,7 +39,12 @@ export function resolveHome(env: (name: string) => string | undefined = readEnv)
   return `${home}/.local/share/lumera-memory`;
 }
 
-/** Creates a directory (and parents) with mode 0700 where the platform supports modes. */
+/**
+ * Creates a directory (and parents) with mode 0700 where the platform supports modes. The call
+ * blocks (microseconds): as an async file call it would wait for a turn of the event loop, which
+ * a starting server spends loading the MCP SDK, and the first answer would wait for it.
+ */
+// deno-lint-ignore require-await -- async so that a failure reaches callers as a rejection
 export async function ensurePrivateDir(path: string): Promise<void> {
-  await Deno.mkdir(path, { recursive: true, mode: 0o700 });
+  Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
 }

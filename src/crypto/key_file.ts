@@ -246,11 +246,12 @@ export async function unlockKeyFile(path: string, passphrase?: string): Promise<
   };
 }
 
-/** Lists the key files of a home (keys folder, then the 0.1 `key.json`), skipping other files. */
+/** Lists the key files of a home (keys folder, then the 0.1 `key.json`), skipping other files. * The folder is listed with blocking calls (see `ensurePrivateDir` in `home.ts`).
+ */
 export async function listKeyFiles(home: string): Promise<KeyFileInfo[]> {
   const paths: string[] = [];
   try {
-    for await (const e of Deno.readDir(keysDir(home))) {
+    for (const e of Deno.readDirSync(keysDir(home))) {
       if (e.isFile && e.name.endsWith(".json")) paths.push(`${keysDir(home)}/${e.name}`);
     }
   } catch (err) {
@@ -258,7 +259,7 @@ export async function listKeyFiles(home: string): Promise<KeyFileInfo[]> {
   }
   paths.sort();
   try {
-    if ((await Deno.lstat(`${home}/${LEGACY_KEY_FILE}`)).isFile) {
+    if (Deno.lstatSync(`${home}/${LEGACY_KEY_FILE}`).isFile) {
       paths.push(`${home}/${LEGACY_KEY_FILE}`);
     }
   } catch (err) {

@@ -139,12 +139,14 @@ export const BUSY_TIMEOUT_MS = 10_000;
 
 /**
  * Opens (creating with mode 0600 if needed) and migrates the index at `path`. Use `:memory:` for
- * an in-memory index in tests.
+ * an in-memory index in tests. Its file calls block, like SQLite's own: opening the service takes
+ * no turn of the event loop after the key is derived (see `ensurePrivateDir`).
  */
+// deno-lint-ignore require-await -- async so that a failure reaches callers as a rejection
 export async function openIndexDb(path: string): Promise<DatabaseSync> {
   if (path !== ":memory:") {
     try {
-      const f = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+      const f = Deno.openSync(path, { write: true, createNew: true, mode: 0o600 });
       f.close();
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
@@ -153,7 +155,7 @@ export async function openIndexDb(path: string): Promise<DatabaseSync> {
     for (const p of [path, `${path}-wal`, `${path}-shm`]) {
       let info: Deno.FileInfo | undefined;
       try {
-        info = await Deno.lstat(p);
+        info = Deno.lstatSync(p);
       } catch (err) {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       }
