@@ -12,6 +12,7 @@ import {
   type CallToolResult,
   McpServer,
   type ServerContext,
+  type StandardSchemaWithJSON,
   type Transport,
 } from "@modelcontextprotocol/server";
 import {
@@ -324,6 +325,41 @@ function defined<T extends object>(value: T): T {
   ) as T;
 }
 
+/** Schemas whose first parse is done: later parses take zod's compiled fast path. */
+const parsedOnce = new WeakSet<z.ZodType>();
+
+/**
+ * `schema.parse(value)`, interpreted the first time: zod compiles an object schema into a function
+ * on its first parse (~0.5 ms each), a cost a server's first answer would pay for every schema it
+ * touches; from the second parse on, zod compiles it and uses it.
+ */
+function parseFirstInterpreted<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const first = !parsedOnce.has(schema);
+  parsedOnce.add(schema);
+  return schema.parse(value, first ? { jitless: true } : undefined);
+}
+
+/**
+ * The schema as the SDK sees it (Standard Schema with JSON Schema): zod's own, except that
+ * validation goes through {@link parseFirstInterpreted}.
+ */
+function firstParseInterpreted<S extends z.ZodType>(
+  schema: S,
+): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+  const std = schema["~standard"];
+  return {
+    "~standard": {
+      ...std,
+      validate: (value: unknown) => {
+        const first = !parsedOnce.has(schema);
+        parsedOnce.add(schema);
+        const r = schema.safeParse(value, first ? { jitless: true } : undefined);
+        return r.success ? { value: r.data } : { issues: r.error.issues };
+      },
+    },
+  } as StandardSchemaWithJSON<z.input<S>, z.output<S>>;
+}
+
 /**
  * Builds the server with its tools over `service`, an opener already shared by its callers (see
  * `lazyService`). Exported through {@link createMcpServer}; `inFlight` lets {@link serveStdio}
@@ -365,7 +401,7 @@ function buildServer(
         const svc = await service();
         signal.throwIfAborted();
         const value = await call(svc);
-        return okResult(output.parse(value));
+        return okResult(parseFirstInterpreted(output, value));
       } catch (err) {
         if (signal.aborted) {
           log(`mcp: ${tool} cancelled by the client`);
@@ -396,14 +432,17 @@ function buildServer(
       description: info.description,
       // The success shape or the error shape: some clients validate structuredContent even when
       // isError is set. The root stays `type: "object"` (two object alternatives).
-      outputSchema: output.or(toolErrorOutput),
+      outputSchema: firstParseInterpreted(output.or(toolErrorOutput)),
       annotations: { title: info.title, ...info.annotations },
     };
   };
 
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.store,
-    { ...describe(TOOL_NAMES.store, storeResultOutput), inputSchema: storeInput },
+    {
+      ...describe(TOOL_NAMES.store, storeResultOutput),
+      inputSchema: firstParseInterpreted(storeInput),
+    },
     (args, ctx) =>
       run(
         TOOL_NAMES.store,
@@ -418,7 +457,10 @@ function buildServer(
   ));
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.remember,
-    { ...describe(TOOL_NAMES.remember, storeResultOutput), inputSchema: rememberInput },
+    {
+      ...describe(TOOL_NAMES.remember, storeResultOutput),
+      inputSchema: firstParseInterpreted(rememberInput),
+    },
     (args, ctx) =>
       run(TOOL_NAMES.remember, ctx, storeResultOutput, async (svc) =>
         svc.store(
@@ -433,7 +475,10 @@ function buildServer(
   ));
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.query,
-    { ...describe(TOOL_NAMES.query, queryResultOutput), inputSchema: queryInput },
+    {
+      ...describe(TOOL_NAMES.query, queryResultOutput),
+      inputSchema: firstParseInterpreted(queryInput),
+    },
     (args, ctx) =>
       run(TOOL_NAMES.query, ctx, queryResultOutput, (svc) => {
         const input: QueryInput = defined({
@@ -457,7 +502,10 @@ function buildServer(
   ));
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.retrieve,
-    { ...describe(TOOL_NAMES.retrieve, retrieveResultOutput), inputSchema: retrieveInput },
+    {
+      ...describe(TOOL_NAMES.retrieve, retrieveResultOutput),
+      inputSchema: firstParseInterpreted(retrieveInput),
+    },
     (args, ctx) =>
       run(
         TOOL_NAMES.retrieve,
@@ -471,7 +519,10 @@ function buildServer(
   ));
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.estimate,
-    { ...describe(TOOL_NAMES.estimate, estimateResultOutput), inputSchema: estimateInput },
+    {
+      ...describe(TOOL_NAMES.estimate, estimateResultOutput),
+      inputSchema: firstParseInterpreted(estimateInput),
+    },
     (args, ctx) =>
       run(TOOL_NAMES.estimate, ctx, estimateResultOutput, (svc) =>
         svc.estimate(defined({
@@ -484,7 +535,10 @@ function buildServer(
 
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.forget,
-    { ...describe(TOOL_NAMES.forget, forgetResultOutput), inputSchema: forgetInput },
+    {
+      ...describe(TOOL_NAMES.forget, forgetResultOutput),
+      inputSchema: firstParseInterpreted(forgetInput),
+    },
     (args, ctx) =>
       run(TOOL_NAMES.forget, ctx, forgetResultOutput, (svc) => {
         const { confirm, ...criteria } = args;
@@ -493,12 +547,18 @@ function buildServer(
   ));
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.stats,
-    { ...describe(TOOL_NAMES.stats, statsResultOutput), inputSchema: statsInput },
+    {
+      ...describe(TOOL_NAMES.stats, statsResultOutput),
+      inputSchema: firstParseInterpreted(statsInput),
+    },
     (_args, ctx) => run(TOOL_NAMES.stats, ctx, statsResultOutput, (svc) => svc.stats()),
   ));
   deferOutputSchemaJson(server.registerTool(
     TOOL_NAMES.sessions,
-    { ...describe(TOOL_NAMES.sessions, listSessionsOutput), inputSchema: listSessionsInput },
+    {
+      ...describe(TOOL_NAMES.sessions, listSessionsOutput),
+      inputSchema: firstParseInterpreted(listSessionsInput),
+    },
     (args, ctx) =>
       run(
         TOOL_NAMES.sessions,
