@@ -191,8 +191,13 @@ interface Cursor {
   fingerprint: string;
 }
 
+/**
+ * Unpadded base64 of `[offset, fingerprint]` (ASCII JSON), the same text `btoa` gives; the built-in
+ * `toBase64` because `btoa`'s first call takes ~1 ms, which a server's first query paid.
+ */
 function encodeCursor(c: Cursor): string {
-  return btoa(JSON.stringify([c.offset, c.fingerprint])).replaceAll("=", "");
+  const json = new TextEncoder().encode(JSON.stringify([c.offset, c.fingerprint]));
+  return json.toBase64({ omitPadding: true });
 }
 
 function decodeCursor(raw: string, fingerprint: string): number {

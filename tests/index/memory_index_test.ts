@@ -285,3 +285,18 @@ Deno.test("a failing insert inside a caller's transaction undoes only itself", a
   assert.equal(idx.hasPointer(`cascade://${"f".repeat(64)}`), false);
   assert.equal(idx.query({ limit: 100 }).total, 1);
 });
+
+Deno.test("a next_cursor is unpadded base64 of [offset, fingerprint], as before", async () => {
+  const idx = await memIndex();
+  for (let i = 0; i < 30; i++) add(idx, rec(i));
+  for (const q of [{ limit: 7 }, { text: "cache layer", limit: 7 }]) {
+    const first = idx.query(q);
+    const cursor = first.next_cursor!;
+    assert.match(cursor, /^[A-Za-z0-9+/]+$/, "base64 without padding");
+    const [offset, fingerprint] = JSON.parse(atob(cursor));
+    assert.equal(offset, 7);
+    assert.equal(typeof fingerprint, "string");
+    assert.equal(cursor, btoa(JSON.stringify([offset, fingerprint])).replaceAll("=", ""));
+    assert.equal(idx.query({ ...q, cursor }).hits.length, 7);
+  }
+});
