@@ -14,7 +14,8 @@
 
 import { openMemoryService } from "../src/service/memory_service.ts";
 import { rng, session } from "./corpus.ts";
-import { ms, out, pct, randomKeyHex } from "./stats.ts";
+import { ms, out, pct } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 import { baseEnv, ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
 
 const quick = Deno.args.includes("--quick");

@@ -11,7 +11,8 @@
  */
 
 import { baseEnv, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
-import { ms, out, pct, randomKeyHex } from "./stats.ts";
+import { ms, out, pct } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "lumera-bench-framing-" }));
 const child = new Deno.Command(Deno.execPath(), {

@@ -27,6 +27,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rng, sentence } from "./corpus.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const enc = new TextEncoder();
@@ -559,9 +560,7 @@ function envFor(home: string, key: string, corpus: string): Record<string, strin
 
 const corpus = await buildCorpus(corpusDir, targetBytes);
 const home = await Deno.makeTempDir({ prefix: "lumera-import-bench-" });
-const key = [...crypto.getRandomValues(new Uint8Array(32))].map((b) =>
-  b.toString(16).padStart(2, "0")
-).join("");
+const key = randomKeyHex();
 const pin = !args["no-pin"];
 try {
   const first = await importOnce(home, key, corpusDir, pin);

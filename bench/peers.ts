@@ -26,7 +26,8 @@
 
 import { note, rng, searchWords } from "./corpus.ts";
 import { connect, type Connected, finish, type ServerSpec, timedCall } from "./mcp_client.ts";
-import { bytes, ms, out, pct, randomKeyHex, sum } from "./stats.ts";
+import { bytes, ms, out, pct, sum } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 import { baseEnv, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
 
 const args = Deno.args;

@@ -16,6 +16,7 @@
 import { openMemoryService } from "../src/service/memory_service.ts";
 import { rng, session, VOCAB } from "./corpus.ts";
 import { ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const quick = Deno.args.includes("--quick");
 const N_MEMORIES = quick ? 2_000 : 10_000;
@@ -148,10 +149,7 @@ async function benchServerStart(home: string, keyHex: string) {
 }
 
 const home = await Deno.makeTempDir({ prefix: "lumera-memory-bench-" });
-const keyHex = Array.from(
-  crypto.getRandomValues(new Uint8Array(32)),
-  (b) => b.toString(16).padStart(2, "0"),
-).join("");
+const keyHex = randomKeyHex();
 try {
   out(
     `lumera-memory bench (${

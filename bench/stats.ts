@@ -82,11 +82,3 @@ export async function du(dir: string): Promise<{ bytes: number; files: number }>
   await walk(dir);
   return { bytes: total, files };
 }
-
-/** A random master key as 64 hex characters (generated at run time; never printed). */
-export function randomKeyHex(): string {
-  return Array.from(
-    crypto.getRandomValues(new Uint8Array(32)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-}

@@ -9,14 +9,12 @@
  */
 
 import { CLI_FLAGS, MAIN } from "../tests/helpers/permissions.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const DEADLINE_MS = 90_000;
 const started = performance.now();
 const home = await Deno.makeTempDir({ prefix: "lumera-memory-smoke-" });
-const key = Array.from(
-  crypto.getRandomValues(new Uint8Array(32)),
-  (b) => b.toString(16).padStart(2, "0"),
-).join("");
+const key = randomKeyHex();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
