@@ -28,10 +28,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rng, sentence } from "./corpus.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const enc = new TextEncoder();
-const print = (line: string) => Deno.stdout.writeSync(enc.encode(line + "\n"));
+import { MAIN } from "../tests/helpers/permissions.ts";
+import { out as print } from "./stats.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,

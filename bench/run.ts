@@ -14,22 +14,15 @@
  */
 
 import { openMemoryService } from "../src/service/memory_service.ts";
-import { rng, session, VOCAB } from "./corpus.ts";
+import { rng, session } from "./corpus.ts";
+import { SCALE_QUERIES } from "./scale_queries.ts";
+import { out, pct } from "./stats.ts";
 import { ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const quick = Deno.args.includes("--quick");
 const N_MEMORIES = quick ? 2_000 : 10_000;
 const encoder = new TextEncoder();
-
-function out(line: string): void {
-  Deno.stdout.writeSync(encoder.encode(line + "\n"));
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 async function benchStore(home: string, keyHex: string) {
   const service = await openMemoryService({
@@ -63,21 +56,9 @@ async function benchQuery(home: string, keyHex: string) {
     });
   }
   const fillMs = performance.now() - fill;
-  const queries = [
-    { text: "login race" },
-    { text: "flaky retry timeout", limit: 10 },
-    { text: `${VOCAB[120]} ${VOCAB[400]}` },
-    { text: `${VOCAB[900]}`, tags: ["db"] },
-    { text: "rate limiter redis", agent: "codex" },
-    { tags: ["auth"], limit: 20 },
-    { text: `how did we fix the ${VOCAB[300]} deadlock`, since: "2026-01-03" },
-    { text: '"unbalanced (quote* NEAR' },
-    { text: `${VOCAB[2000]} ${VOCAB[2500]} ${VOCAB[3000]}` },
-    { workspace: "/work/project-2", limit: 10 },
-  ];
   const times: number[] = [];
   for (let r = 0; r < (quick ? 25 : 60); r++) {
-    for (const q of queries) {
+    for (const q of SCALE_QUERIES) {
       const t = performance.now();
       service.query(q);
       times.push(performance.now() - t);

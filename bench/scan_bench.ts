@@ -24,12 +24,9 @@ import process from "node:process";
 import { scanRecord, scanText } from "../src/scan/mod.ts";
 import { FORMATS } from "../tests/scan/corpus/formats.ts";
 import { Rng } from "../tests/scan/corpus/random.ts";
+import { out } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
-const encoder = new TextEncoder();
-function out(line = ""): void {
-  Deno.stdout.writeSync(encoder.encode(line + "\n"));
-}
 
 const MiB = 1024 * 1024;
 

@@ -7,7 +7,7 @@
 const encoder = new TextEncoder();
 
 /** Writes one line to stdout (benchmarks print results, not logs). */
-export function out(line: string): void {
+export function out(line = ""): void {
   Deno.stdout.writeSync(encoder.encode(line + "\n"));
 }
 

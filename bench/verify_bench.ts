@@ -16,11 +16,10 @@
 
 import { openMemoryService } from "../src/service/memory_service.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
+import { out } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
 const N = quick ? 2_000 : 10_000;
-const enc = new TextEncoder();
-const out = (line: string) => Deno.stdout.writeSync(enc.encode(line + "\n"));
 
 function canDropPageCache(): boolean {
   try {
