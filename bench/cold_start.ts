@@ -16,7 +16,8 @@ import { openMemoryService } from "../src/service/memory_service.ts";
 import { rng, session } from "./corpus.ts";
 import { ms, out, pct } from "./stats.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
-import { baseEnv, ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { baseEnv, ENV_FLAG } from "../tests/helpers/permissions.ts";
+import { initializeParams, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
 
 const quick = Deno.args.includes("--quick");
 const RUNS = quick ? 5 : 15;
@@ -42,39 +43,23 @@ async function firstToolResult(t: Target): Promise<number> {
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const lines = [
-    {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: {},
-        clientInfo: { name: "bench", version: "0" },
-      },
-    },
-    { jsonrpc: "2.0", method: "notifications/initialized" },
-    { jsonrpc: "2.0", id: 2, method: "tools/call", params: t.tool },
-  ].map((m) => JSON.stringify(m) + "\n").join("");
   const w = child.stdin.getWriter();
-  await w.write(encoder.encode(lines));
-  let buf = "";
-  let elapsed = NaN;
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-    buf += chunk;
-    const line = buf.split("\n").find((l) => l.includes('"id":2'));
-    if (line) {
-      elapsed = performance.now() - started;
-      const r = JSON.parse(line);
-      if (r.error || r.result?.isError) {
-        throw new Error(`${t.label}: the tool call failed: ${line.slice(0, 300)}`);
-      }
-      break;
-    }
-  }
+  await w.write(encoder.encode(
+    rpcLine({ id: 1, method: "initialize", params: initializeParams() }) +
+      rpcLine({ method: "notifications/initialized" }) +
+      rpcLine({ id: 2, method: "tools/call", params: t.tool }),
+  ));
+  const lines = new RpcLines(child.stdout);
+  const line = await lines.response(2);
+  const elapsed = performance.now() - started;
+  await lines.cancel();
   await w.close().catch(() => {});
   await child.status;
-  if (Number.isNaN(elapsed)) throw new Error(`${t.label}: no tool result`);
+  if (line === undefined) throw new Error(`${t.label}: no tool result`);
+  const r = JSON.parse(line);
+  if (r.error || r.result?.isError) {
+    throw new Error(`${t.label}: the tool call failed: ${line.slice(0, 300)}`);
+  }
   return elapsed;
 }
 
@@ -113,13 +98,13 @@ try {
     },
     {
       label: "lumera query",
-      args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+      args: serveArgs(home),
       env,
       tool: { name: "query_cascade_memories", arguments: { query: "login race" } },
     },
     {
       label: "lumera estimate",
-      args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+      args: serveArgs(home),
       env,
       tool: { name: "estimate_storage_cost", arguments: { bytes: 1024 } },
     },

@@ -28,7 +28,8 @@ import { note, rng, searchWords } from "./corpus.ts";
 import { connect, type Connected, finish, type ServerSpec, timedCall } from "./mcp_client.ts";
 import { bytes, ms, out, pct, sum } from "./stats.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
-import { baseEnv, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { baseEnv } from "../tests/helpers/permissions.ts";
+import { serveArgs } from "./_spawn.ts";
 
 const args = Deno.args;
 const quick = args.includes("--quick");
@@ -65,7 +66,7 @@ function lumeraSpec(home: string): ServerSpec {
   return {
     label: "lumera-memory",
     command: Deno.execPath(),
-    args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+    args: serveArgs(home),
     env: { ...baseEnv(), LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: randomKeyHex() },
   };
 }

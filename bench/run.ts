@@ -17,7 +17,8 @@ import { openMemoryService } from "../src/service/memory_service.ts";
 import { rng, session } from "./corpus.ts";
 import { SCALE_QUERIES } from "./scale_queries.ts";
 import { out, pct } from "./stats.ts";
-import { ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { ENV_FLAG } from "../tests/helpers/permissions.ts";
+import { initializeParams, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -79,24 +80,14 @@ async function firstResponseMs(args: string[], env: Record<string, string>): Pro
   }).spawn();
   const w = child.stdin.getWriter();
   await w.write(encoder.encode(
-    JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "bench", version: "0" },
-      },
-    }) + "\n",
+    rpcLine({ id: 1, method: "initialize", params: initializeParams("2025-06-18") }),
   ));
-  const reader = child.stdout.getReader();
-  const { value } = await reader.read();
+  const lines = new RpcLines(child.stdout);
+  const line = await lines.response(1);
   const ms = performance.now() - t;
-  if (!value || !new TextDecoder().decode(value).includes('"id":1')) throw new Error("no response");
-  reader.releaseLock();
+  if (line === undefined) throw new Error("no response");
   await w.close();
-  await child.stdout.cancel();
+  await lines.cancel();
   await child.status;
   return ms;
 }
@@ -118,7 +109,7 @@ async function benchServerStart(home: string, keyHex: string) {
   const floor: number[] = [];
   const runs = quick ? 3 : 7;
   for (let i = 0; i < runs + 1; i++) {
-    const s = await firstResponseMs(["run", "--quiet", ...serveFlags(home), MAIN, "serve"], env);
+    const s = await firstResponseMs(serveArgs(home), env);
     const f = await firstResponseMs(["run", "--quiet", ENV_FLAG, floorScript], env);
     if (i > 0) {
       serve.push(s);
