@@ -64,21 +64,3 @@ export function peakRssBytes(pid: number): number | undefined {
   const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
   return m ? Number(m[1]) * 1024 : undefined;
 }
-
-/** Total size of the regular files under `dir` (recursive) and how many there are. */
-export async function du(dir: string): Promise<{ bytes: number; files: number }> {
-  let total = 0;
-  let files = 0;
-  async function walk(d: string) {
-    for await (const e of Deno.readDir(d)) {
-      const p = `${d}/${e.name}`;
-      if (e.isDirectory) await walk(p);
-      else if (e.isFile) {
-        total += (await Deno.stat(p)).size;
-        files++;
-      }
-    }
-  }
-  await walk(dir);
-  return { bytes: total, files };
-}
