@@ -1,16 +1,41 @@
 /**
- * Raw MCP over stdio for the benches that time a server below the SDK client (`run.ts`,
- * `cold_start.ts`, `framing.ts`): the documented `serve` launch, JSON-RPC lines, and a reader that
- * waits for the response to one request id.
+ * Server launches and raw MCP over stdio for the benches: the documented `serve` launch and the
+ * reference memory server under Deno (`peers.ts`, `cold_start.ts`), and, for the benches that time
+ * a server below the SDK client (`run.ts`, `cold_start.ts`, `framing.ts`), JSON-RPC lines and a
+ * reader that waits for the response to one request id.
  *
  * @module
  */
 
-import { MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { baseEnv, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import type { ServerSpec } from "./mcp_client.ts";
+
+const REFERENCE = new URL("./peers/reference_memory_server.ts", import.meta.url).pathname;
 
 /** The `deno` arguments of `main.ts serve` under its documented least-privilege flags. */
 export function serveArgs(home: string): string[] {
   return ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"];
+}
+
+/**
+ * The reference memory server under Deno (`peers/reference_memory_server.ts`), reading and
+ * writing only `dir`, its knowledge graph in `dir/memory.jsonl`.
+ */
+export function referenceDenoSpec(dir: string): ServerSpec {
+  return {
+    label: "reference (deno)",
+    command: Deno.execPath(),
+    args: [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      `--allow-read=${dir}`,
+      `--allow-write=${dir}`,
+      "--allow-env",
+      REFERENCE,
+    ],
+    env: { ...baseEnv(), MEMORY_FILE_PATH: `${dir}/memory.jsonl` },
+  };
 }
 
 /** The params of a bench's `initialize` request (protocol revision 2025-11-25 unless given). */

@@ -17,12 +17,11 @@ import { rng, session } from "./corpus.ts";
 import { ms, out, pct } from "./stats.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
 import { baseEnv, ENV_FLAG } from "../tests/helpers/permissions.ts";
-import { initializeParams, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
+import { initializeParams, referenceDenoSpec, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
 
 const quick = Deno.args.includes("--quick");
 const RUNS = quick ? 5 : 15;
 const ECHO = new URL("./echo_server.ts", import.meta.url).pathname;
-const REFERENCE = new URL("./peers/reference_memory_server.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
 interface Target {
@@ -81,6 +80,7 @@ try {
   await Deno.mkdir(refDir);
 
   const env = { ...baseEnv(), LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key };
+  const reference = referenceDenoSpec(refDir);
   const targets: Target[] = [
     {
       label: "echo floor",
@@ -110,16 +110,8 @@ try {
     },
     {
       label: "reference search",
-      args: [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        `--allow-read=${refDir}`,
-        `--allow-write=${refDir}`,
-        "--allow-env",
-        REFERENCE,
-      ],
-      env: { ...baseEnv(), MEMORY_FILE_PATH: `${refDir}/memory.jsonl` },
+      args: reference.args,
+      env: reference.env,
       tool: { name: "search_nodes", arguments: { query: "login race" } },
     },
   ];
