@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 import { rng, sentence } from "./corpus.ts";
 import { randomKeyHex } from "../tests/helpers/home.ts";
 import { MAIN } from "../tests/helpers/permissions.ts";
-import { out as print } from "./stats.ts";
+import { out as print, peakRssBytes } from "./stats.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -525,13 +525,7 @@ async function importOnce(home: string, key: string, corpus: string, pin: boolea
   const child = cmd.spawn();
   let peak = 0;
   const poll = setInterval(() => {
-    try {
-      const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
-      const m = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // exited
-    }
+    peak = Math.max(peak, peakRssBytes(child.pid) ?? 0); // undefined once it has exited
   }, 50);
   const out = await child.output();
   clearInterval(poll);
