@@ -6,7 +6,7 @@
  *    ≤ 300 ms, printed with the ratio to a bare Deno process answering one line (the floor).
  *
  * The generated corpus (Zipf-distributed text) lives in `corpus.ts`, shared with the other
- * benchmarks (`peers.ts`, `cold_start.ts`, `scale.ts`, `micro.ts`, `reliability.ts`).
+ * benchmarks (`peers.ts`, `cold_start.ts`, `scale.ts`, `micro.ts`) and the reliability tests.
  *
  * Run: `deno task bench` (add `--quick` for a smaller, faster run).
  *
