@@ -14,13 +14,14 @@
 
 import { openMemoryService } from "../src/service/memory_service.ts";
 import { rng, session } from "./corpus.ts";
-import { ms, out, pct, randomKeyHex } from "./stats.ts";
-import { baseEnv, ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { ms, out, pct } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
+import { baseEnv, ENV_FLAG } from "../tests/helpers/permissions.ts";
+import { initializeParams, referenceDenoSpec, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
 
 const quick = Deno.args.includes("--quick");
 const RUNS = quick ? 5 : 15;
 const ECHO = new URL("./echo_server.ts", import.meta.url).pathname;
-const REFERENCE = new URL("./peers/reference_memory_server.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
 interface Target {
@@ -41,39 +42,23 @@ async function firstToolResult(t: Target): Promise<number> {
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const lines = [
-    {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: {},
-        clientInfo: { name: "bench", version: "0" },
-      },
-    },
-    { jsonrpc: "2.0", method: "notifications/initialized" },
-    { jsonrpc: "2.0", id: 2, method: "tools/call", params: t.tool },
-  ].map((m) => JSON.stringify(m) + "\n").join("");
   const w = child.stdin.getWriter();
-  await w.write(encoder.encode(lines));
-  let buf = "";
-  let elapsed = NaN;
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-    buf += chunk;
-    const line = buf.split("\n").find((l) => l.includes('"id":2'));
-    if (line) {
-      elapsed = performance.now() - started;
-      const r = JSON.parse(line);
-      if (r.error || r.result?.isError) {
-        throw new Error(`${t.label}: the tool call failed: ${line.slice(0, 300)}`);
-      }
-      break;
-    }
-  }
+  await w.write(encoder.encode(
+    rpcLine({ id: 1, method: "initialize", params: initializeParams() }) +
+      rpcLine({ method: "notifications/initialized" }) +
+      rpcLine({ id: 2, method: "tools/call", params: t.tool }),
+  ));
+  const lines = new RpcLines(child.stdout);
+  const line = await lines.response(2);
+  const elapsed = performance.now() - started;
+  await lines.cancel();
   await w.close().catch(() => {});
   await child.status;
-  if (Number.isNaN(elapsed)) throw new Error(`${t.label}: no tool result`);
+  if (line === undefined) throw new Error(`${t.label}: no tool result`);
+  const r = JSON.parse(line);
+  if (r.error || r.result?.isError) {
+    throw new Error(`${t.label}: the tool call failed: ${line.slice(0, 300)}`);
+  }
   return elapsed;
 }
 
@@ -95,6 +80,7 @@ try {
   await Deno.mkdir(refDir);
 
   const env = { ...baseEnv(), LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key };
+  const reference = referenceDenoSpec(refDir);
   const targets: Target[] = [
     {
       label: "echo floor",
@@ -112,28 +98,20 @@ try {
     },
     {
       label: "lumera query",
-      args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+      args: serveArgs(home),
       env,
       tool: { name: "query_cascade_memories", arguments: { query: "login race" } },
     },
     {
       label: "lumera estimate",
-      args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+      args: serveArgs(home),
       env,
       tool: { name: "estimate_storage_cost", arguments: { bytes: 1024 } },
     },
     {
       label: "reference search",
-      args: [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        `--allow-read=${refDir}`,
-        `--allow-write=${refDir}`,
-        "--allow-env",
-        REFERENCE,
-      ],
-      env: { ...baseEnv(), MEMORY_FILE_PATH: `${refDir}/memory.jsonl` },
+      args: reference.args,
+      env: reference.env,
       tool: { name: "search_nodes", arguments: { query: "login race" } },
     },
   ];

@@ -39,31 +39,33 @@ export const VOCAB: readonly string[] = (() => {
   return words;
 })();
 
-const ZIPF_CDF: Float64Array = (() => {
-  const cdf = new Float64Array(VOCAB.length);
+/**
+ * A Zipf sampler (exponent 1.0) over `words`, most frequent first: maps a uniform `x` in [0, 1)
+ * to the word whose cumulative weight first reaches `x`.
+ */
+export function zipfSampler(words: readonly string[]): (x: number) => string {
+  const cdf = new Float64Array(words.length);
   let sum = 0;
-  for (let i = 0; i < VOCAB.length; i++) cdf[i] = sum += 1 / (i + 1);
+  for (let i = 0; i < words.length; i++) cdf[i] = sum += 1 / (i + 1);
   for (let i = 0; i < cdf.length; i++) cdf[i] /= sum;
-  return cdf;
-})();
-
-/** One word drawn from the Zipf distribution. */
-export function zipfWord(rand: () => number): string {
-  const x = rand();
-  let lo = 0;
-  let hi = ZIPF_CDF.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ZIPF_CDF[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return VOCAB[lo];
+  return (x) => {
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo];
+  };
 }
+
+const zipfWord = zipfSampler(VOCAB);
 
 /** A sentence of `n` Zipf words and a full stop. */
 export function sentence(rand: () => number, n: number): string {
   const w: string[] = [];
-  for (let i = 0; i < n; i++) w.push(zipfWord(rand));
+  for (let i = 0; i < n; i++) w.push(zipfWord(rand()));
   return w.join(" ") + ".";
 }
 

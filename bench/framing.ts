@@ -10,12 +10,14 @@
  * @module
  */
 
-import { baseEnv, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
-import { ms, out, pct, randomKeyHex } from "./stats.ts";
+import { baseEnv } from "../tests/helpers/permissions.ts";
+import { initializeParams, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
+import { ms, out, pct } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "lumera-bench-framing-" }));
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+  args: serveArgs(home),
   env: { ...baseEnv(), LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: randomKeyHex() },
   clearEnv: true,
   stdin: "piped",
@@ -23,37 +25,17 @@ const child = new Deno.Command(Deno.execPath(), {
   stderr: "null",
 }).spawn();
 const writer = child.stdin.getWriter();
-const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let buf = "";
-async function answer(id: number): Promise<void> {
-  while (true) {
-    const lines = buf.split("\n");
-    if (lines.slice(0, -1).some((l) => l.includes(`"id":${id}`))) {
-      buf = lines[lines.length - 1];
-      return;
-    }
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the server closed its output");
-    buf += value;
-  }
-}
+const lines = new RpcLines(child.stdout);
 const enc = new TextEncoder();
 let id = 0;
 async function send(m: Record<string, unknown>): Promise<number> {
   const t = performance.now();
-  await writer.write(enc.encode(JSON.stringify({ jsonrpc: "2.0", id: ++id, ...m }) + "\n"));
-  await answer(id);
+  await writer.write(enc.encode(rpcLine({ id: ++id, ...m })));
+  if (await lines.response(id) === undefined) throw new Error("the server closed its output");
   return performance.now() - t;
 }
 try {
-  await send({
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-11-25",
-      capabilities: {},
-      clientInfo: { name: "bench", version: "0" },
-    },
-  });
+  await send({ method: "initialize", params: initializeParams() });
   out(`MCP request framing: ping with padding, p50 of 5; deno ${Deno.version.deno}`);
   for (const mib of [0.1, 1, 2, 4, 8, 9.5]) {
     const pad = "x".repeat(Math.floor(mib * 1024 * 1024));

@@ -27,10 +27,9 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rng, sentence } from "./corpus.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const enc = new TextEncoder();
-const print = (line: string) => Deno.stdout.writeSync(enc.encode(line + "\n"));
+import { randomKeyHex } from "../tests/helpers/home.ts";
+import { MAIN } from "../tests/helpers/permissions.ts";
+import { out as print, peakRssBytes } from "./stats.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -526,13 +525,7 @@ async function importOnce(home: string, key: string, corpus: string, pin: boolea
   const child = cmd.spawn();
   let peak = 0;
   const poll = setInterval(() => {
-    try {
-      const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
-      const m = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // exited
-    }
+    peak = Math.max(peak, peakRssBytes(child.pid) ?? 0); // undefined once it has exited
   }, 50);
   const out = await child.output();
   clearInterval(poll);
@@ -559,9 +552,7 @@ function envFor(home: string, key: string, corpus: string): Record<string, strin
 
 const corpus = await buildCorpus(corpusDir, targetBytes);
 const home = await Deno.makeTempDir({ prefix: "lumera-import-bench-" });
-const key = [...crypto.getRandomValues(new Uint8Array(32))].map((b) =>
-  b.toString(16).padStart(2, "0")
-).join("");
+const key = randomKeyHex();
 const pin = !args["no-pin"];
 try {
   const first = await importOnce(home, key, corpusDir, pin);

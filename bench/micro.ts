@@ -20,6 +20,7 @@ import { MemoryIndex } from "../src/index/memory_index.ts";
 import { canonicalJson, normalizeRecord } from "../src/record/schema.ts";
 import { scanRecord, scanText } from "../src/scan/mod.ts";
 import { rng, sentence, session, VOCAB } from "./corpus.ts";
+import { generatedEntry } from "./index_entry.ts";
 import { bytes, ms, out, pct } from "./stats.ts";
 
 const args = Deno.args;
@@ -125,22 +126,13 @@ try {
   const index = new MemoryIndex(db);
   const irand = rng(11);
   let n = 0;
-  const hex = (i: number, salt: string) => (salt + i.toString(16)).padStart(64, "0").slice(-64);
   for (const target of SIZES) {
     const inserts: number[] = [];
     const started = performance.now();
     while (n < target) {
-      const record = normalizeRecord(session(n, 2_000 + Math.floor(irand() * 4_000), irand));
+      const entry = generatedEntry(n, irand);
       const t = performance.now();
-      index.insert({
-        pointer: `cascade://${hex(n, "a")}`,
-        contentId: hex(n, "c"),
-        record,
-        storedMs: Date.now(),
-        storedBytes: 2_000,
-        recordBytes: 4_000,
-        keyId: "0123456789abcdef",
-      });
+      index.insert(entry);
       inserts.push(performance.now() - t);
       n++;
     }

@@ -26,8 +26,10 @@
 
 import { note, rng, searchWords } from "./corpus.ts";
 import { connect, type Connected, finish, type ServerSpec, timedCall } from "./mcp_client.ts";
-import { bytes, ms, out, pct, randomKeyHex, sum } from "./stats.ts";
-import { baseEnv, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { bytes, ms, out, pct, sum } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
+import { baseEnv } from "../tests/helpers/permissions.ts";
+import { referenceDenoSpec, serveArgs } from "./_spawn.ts";
 
 const args = Deno.args;
 const quick = args.includes("--quick");
@@ -35,7 +37,6 @@ const withNode = !args.includes("--no-node") && await hasNodeAndNpm();
 const nArg = args.find((a) => a.startsWith("--n="));
 const SIZES = nArg ? [Number(nArg.slice(4))] : quick ? [1_000] : [1_000, 10_000];
 const SEARCHES = 200;
-const REFERENCE = new URL("./peers/reference_memory_server.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
 /** True when `node` and `npm` run (the reference server is a Node program installed by npm). */
@@ -64,25 +65,8 @@ function lumeraSpec(home: string): ServerSpec {
   return {
     label: "lumera-memory",
     command: Deno.execPath(),
-    args: ["run", "--quiet", "--no-prompt", ...serveFlags(home), MAIN, "serve"],
+    args: serveArgs(home),
     env: { ...baseEnv(), LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: randomKeyHex() },
-  };
-}
-
-function referenceDenoSpec(dir: string): ServerSpec {
-  return {
-    label: "reference (deno)",
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--quiet",
-      "--no-prompt",
-      `--allow-read=${dir}`,
-      `--allow-write=${dir}`,
-      "--allow-env",
-      REFERENCE,
-    ],
-    env: { ...baseEnv(), MEMORY_FILE_PATH: `${dir}/memory.jsonl` },
   };
 }
 

@@ -12,8 +12,8 @@
 
 import { openIndexDb } from "../src/index/db.ts";
 import { MemoryIndex } from "../src/index/memory_index.ts";
-import { normalizeRecord } from "../src/record/schema.ts";
 import { rng, session } from "./corpus.ts";
+import { generatedEntry } from "./index_entry.ts";
 import { SCALE_QUERIES } from "./scale_queries.ts";
 import { ms, out, pct } from "./stats.ts";
 
@@ -31,19 +31,9 @@ if (n < N) {
   const rand = rng(42);
   // Replay the generator up to n so a resumed fill adds the same records.
   for (let i = 0; i < n; i++) session(i, 2_000 + Math.floor(rand() * 4_000), rand);
-  const hex = (i: number, salt: string) => (salt + i.toString(16)).padStart(64, "0").slice(-64);
   const t0 = performance.now();
   while (n < N) {
-    const record = normalizeRecord(session(n, 2_000 + Math.floor(rand() * 4_000), rand));
-    index.insert({
-      pointer: `cascade://${hex(n, "a")}`,
-      contentId: hex(n, "c"),
-      record,
-      storedMs: Date.now(),
-      storedBytes: 2_000,
-      recordBytes: 4_000,
-      keyId: "0123456789abcdef",
-    });
+    index.insert(generatedEntry(n, rand));
     n++;
     if (n % 10_000 === 0) out(`  … ${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }

@@ -6,7 +6,7 @@
  *    ≤ 300 ms, printed with the ratio to a bare Deno process answering one line (the floor).
  *
  * The generated corpus (Zipf-distributed text) lives in `corpus.ts`, shared with the other
- * benchmarks (`peers.ts`, `cold_start.ts`, `scale.ts`, `micro.ts`, `reliability.ts`).
+ * benchmarks (`peers.ts`, `cold_start.ts`, `scale.ts`, `micro.ts`) and the reliability tests.
  *
  * Run: `deno task bench` (add `--quick` for a smaller, faster run).
  *
@@ -14,21 +14,16 @@
  */
 
 import { openMemoryService } from "../src/service/memory_service.ts";
-import { rng, session, VOCAB } from "./corpus.ts";
-import { ENV_FLAG, MAIN, serveFlags } from "../tests/helpers/permissions.ts";
+import { rng, session } from "./corpus.ts";
+import { SCALE_QUERIES } from "./scale_queries.ts";
+import { out, pct } from "./stats.ts";
+import { ENV_FLAG } from "../tests/helpers/permissions.ts";
+import { initializeParams, rpcLine, RpcLines, serveArgs } from "./_spawn.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const quick = Deno.args.includes("--quick");
 const N_MEMORIES = quick ? 2_000 : 10_000;
 const encoder = new TextEncoder();
-
-function out(line: string): void {
-  Deno.stdout.writeSync(encoder.encode(line + "\n"));
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 async function benchStore(home: string, keyHex: string) {
   const service = await openMemoryService({
@@ -62,21 +57,9 @@ async function benchQuery(home: string, keyHex: string) {
     });
   }
   const fillMs = performance.now() - fill;
-  const queries = [
-    { text: "login race" },
-    { text: "flaky retry timeout", limit: 10 },
-    { text: `${VOCAB[120]} ${VOCAB[400]}` },
-    { text: `${VOCAB[900]}`, tags: ["db"] },
-    { text: "rate limiter redis", agent: "codex" },
-    { tags: ["auth"], limit: 20 },
-    { text: `how did we fix the ${VOCAB[300]} deadlock`, since: "2026-01-03" },
-    { text: '"unbalanced (quote* NEAR' },
-    { text: `${VOCAB[2000]} ${VOCAB[2500]} ${VOCAB[3000]}` },
-    { workspace: "/work/project-2", limit: 10 },
-  ];
   const times: number[] = [];
   for (let r = 0; r < (quick ? 25 : 60); r++) {
-    for (const q of queries) {
+    for (const q of SCALE_QUERIES) {
       const t = performance.now();
       service.query(q);
       times.push(performance.now() - t);
@@ -97,24 +80,14 @@ async function firstResponseMs(args: string[], env: Record<string, string>): Pro
   }).spawn();
   const w = child.stdin.getWriter();
   await w.write(encoder.encode(
-    JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "bench", version: "0" },
-      },
-    }) + "\n",
+    rpcLine({ id: 1, method: "initialize", params: initializeParams("2025-06-18") }),
   ));
-  const reader = child.stdout.getReader();
-  const { value } = await reader.read();
+  const lines = new RpcLines(child.stdout);
+  const line = await lines.response(1);
   const ms = performance.now() - t;
-  if (!value || !new TextDecoder().decode(value).includes('"id":1')) throw new Error("no response");
-  reader.releaseLock();
+  if (line === undefined) throw new Error("no response");
   await w.close();
-  await child.stdout.cancel();
+  await lines.cancel();
   await child.status;
   return ms;
 }
@@ -136,7 +109,7 @@ async function benchServerStart(home: string, keyHex: string) {
   const floor: number[] = [];
   const runs = quick ? 3 : 7;
   for (let i = 0; i < runs + 1; i++) {
-    const s = await firstResponseMs(["run", "--quiet", ...serveFlags(home), MAIN, "serve"], env);
+    const s = await firstResponseMs(serveArgs(home), env);
     const f = await firstResponseMs(["run", "--quiet", ENV_FLAG, floorScript], env);
     if (i > 0) {
       serve.push(s);
@@ -148,10 +121,7 @@ async function benchServerStart(home: string, keyHex: string) {
 }
 
 const home = await Deno.makeTempDir({ prefix: "lumera-memory-bench-" });
-const keyHex = Array.from(
-  crypto.getRandomValues(new Uint8Array(32)),
-  (b) => b.toString(16).padStart(2, "0"),
-).join("");
+const keyHex = randomKeyHex();
 try {
   out(
     `lumera-memory bench (${

@@ -22,7 +22,8 @@
 import { openMemoryService } from "../src/service/memory_service.ts";
 import { rng, session } from "./corpus.ts";
 import { SCALE_QUERIES } from "./scale_queries.ts";
-import { bytes, ms, out, pct, randomKeyHex } from "./stats.ts";
+import { bytes, ms, out, pct } from "./stats.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const args = Deno.args;
 const maxArg = args.find((a) => a.startsWith("--max="));

@@ -1,5 +1,5 @@
 /**
- * The query shapes the scale benchmarks time: free text (1–3 words, a sentence with stopwords),
+ * The query shapes the query benchmarks time (`run.ts`, `scale.ts`, `query_shapes.ts`): free text (1–3 words, a sentence with stopwords),
  * text + tag, text + agent, text + time, tag only, workspace only, and FTS syntax garbage.
  *
  * @module

@@ -24,12 +24,10 @@ import process from "node:process";
 import { scanRecord, scanText } from "../src/scan/mod.ts";
 import { FORMATS } from "../tests/scan/corpus/formats.ts";
 import { Rng } from "../tests/scan/corpus/random.ts";
+import { zipfSampler } from "./corpus.ts";
+import { out } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
-const encoder = new TextEncoder();
-function out(line = ""): void {
-  Deno.stdout.writeSync(encoder.encode(line + "\n"));
-}
 
 const MiB = 1024 * 1024;
 
@@ -80,24 +78,10 @@ const WORDS: string[] = (() => {
   return words;
 })();
 
-const ZIPF_CDF: Float64Array = (() => {
-  const cdf = new Float64Array(WORDS.length);
-  let sum = 0;
-  for (let i = 0; i < WORDS.length; i++) cdf[i] = sum += 1 / (i + 1);
-  for (let i = 0; i < cdf.length; i++) cdf[i] /= sum;
-  return cdf;
-})();
+const zipfWord = zipfSampler(WORDS);
 
 function word(r: Rng): string {
-  const x = r.next();
-  let lo = 0;
-  let hi = ZIPF_CDF.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ZIPF_CDF[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return WORDS[lo];
+  return zipfWord(r.next());
 }
 
 function sentence(r: Rng, n: number): string {

@@ -7,7 +7,7 @@
 const encoder = new TextEncoder();
 
 /** Writes one line to stdout (benchmarks print results, not logs). */
-export function out(line: string): void {
+export function out(line = ""): void {
   Deno.stdout.writeSync(encoder.encode(line + "\n"));
 }
 
@@ -63,30 +63,4 @@ export function peakRssBytes(pid: number): number | undefined {
   }
   const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
   return m ? Number(m[1]) * 1024 : undefined;
-}
-
-/** Total size of the regular files under `dir` (recursive) and how many there are. */
-export async function du(dir: string): Promise<{ bytes: number; files: number }> {
-  let total = 0;
-  let files = 0;
-  async function walk(d: string) {
-    for await (const e of Deno.readDir(d)) {
-      const p = `${d}/${e.name}`;
-      if (e.isDirectory) await walk(p);
-      else if (e.isFile) {
-        total += (await Deno.stat(p)).size;
-        files++;
-      }
-    }
-  }
-  await walk(dir);
-  return { bytes: total, files };
-}
-
-/** A random master key as 64 hex characters (generated at run time; never printed). */
-export function randomKeyHex(): string {
-  return Array.from(
-    crypto.getRandomValues(new Uint8Array(32)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
 }

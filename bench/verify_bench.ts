@@ -15,11 +15,11 @@
  */
 
 import { openMemoryService } from "../src/service/memory_service.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
+import { out } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
 const N = quick ? 2_000 : 10_000;
-const enc = new TextEncoder();
-const out = (line: string) => Deno.stdout.writeSync(enc.encode(line + "\n"));
 
 function canDropPageCache(): boolean {
   try {
@@ -36,10 +36,7 @@ function dropPageCache(): void {
 }
 
 const home = await Deno.makeTempDir({ prefix: "lumera-memory-verify-bench-" });
-const key = Array.from(
-  crypto.getRandomValues(new Uint8Array(32)),
-  (b) => b.toString(16).padStart(2, "0"),
-).join("");
+const key = randomKeyHex();
 const env = (n: string) => (n === "LUMERA_MEMORY_KEY" ? key : undefined);
 try {
   const s = await openMemoryService({ home, env });

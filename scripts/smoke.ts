@@ -8,40 +8,22 @@
  * @module
  */
 
-import { CLI_FLAGS, MAIN } from "../tests/helpers/permissions.ts";
+import { type CliRun, runMain } from "../tests/helpers/permissions.ts";
+import { randomKeyHex } from "../tests/helpers/home.ts";
 
 const DEADLINE_MS = 90_000;
 const started = performance.now();
 const home = await Deno.makeTempDir({ prefix: "lumera-memory-smoke-" });
-const key = Array.from(
-  crypto.getRandomValues(new Uint8Array(32)),
-  (b) => b.toString(16).padStart(2, "0"),
-).join("");
+const key = randomKeyHex();
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function say(line: string): void {
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
 }
 
-async function cli(
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number; out: string; err: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...CLI_FLAGS, MAIN, ...args],
-    env: { LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key, NO_COLOR: "1" },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(encoder.encode(stdin));
-    await w.close();
-  }
-  const o = await child.output();
-  return { code: o.code, out: decoder.decode(o.stdout), err: decoder.decode(o.stderr) };
+/** Runs the CLI (its flags, a clean environment) against the throwaway home and key. */
+function cli(args: string[], stdin?: string): Promise<CliRun> {
+  return runMain(args, { LUMERA_MEMORY_HOME: home, LUMERA_MEMORY_KEY: key }, { stdin });
 }
 
 function check(ok: boolean, step: string, detail = ""): void {
@@ -77,26 +59,33 @@ try {
   await Deno.writeTextFile(file, JSON.stringify(record));
 
   const stored = await cli(["store", "--file", file, "--tag", "smoke", "--json"]);
-  check(stored.code === 0, "store", stored.err);
-  const { pointer } = JSON.parse(stored.out);
+  check(stored.code === 0, "store", stored.stderr);
+  const { pointer } = JSON.parse(stored.stdout);
   check(/^cascade:\/\/[0-9a-f]{64}$/.test(pointer), "store returns a pointer");
 
   const again = await cli(["store", "--file", file, "--tag", "smoke", "--json"]);
-  check(again.code === 0 && JSON.parse(again.out).pointer === pointer, "store is deduplicated");
+  check(again.code === 0 && JSON.parse(again.stdout).pointer === pointer, "store is deduplicated");
 
   const q = await cli(["query", "login race", "--tag", "auth", "--json"]);
-  check(q.code === 0 && JSON.parse(q.out).hits[0]?.pointer === pointer, "query finds it", q.err);
+  check(
+    q.code === 0 && JSON.parse(q.stdout).hits[0]?.pointer === pointer,
+    "query finds it",
+    q.stderr,
+  );
 
   const r = await cli(["retrieve", pointer, "--json"]);
-  const back = r.code === 0 ? JSON.parse(r.out).record : undefined;
+  const back = r.code === 0 ? JSON.parse(r.stdout).record : undefined;
   check(
     back?.summary === record.summary && back?.messages?.length === 2,
     "retrieve round-trips",
-    r.err,
+    r.stderr,
   );
 
   const e = await cli(["estimate", "--bytes", "1048576", "--json"]);
-  check(e.code === 0 && JSON.parse(e.out).fee_ulume === 20240, "estimate (1 MiB = 20,240 ulume)");
+  check(
+    e.code === 0 && JSON.parse(e.stdout).fee_ulume === 20240,
+    "estimate (1 MiB = 20,240 ulume)",
+  );
 
   const secret = ["AKIA", "QWERTYUIOPASDFGH"].join("");
   const refused = await cli(
@@ -104,12 +93,12 @@ try {
     JSON.stringify({ ...record, session_id: "smoke-2", summary: `key ${secret}` }),
   );
   check(
-    refused.code === 3 && !refused.out.includes(secret) && !refused.err.includes(secret),
+    refused.code === 3 && !refused.stdout.includes(secret) && !refused.stderr.includes(secret),
     "a secret is refused (exit 3), not echoed",
   );
 
   const v = await cli(["verify", "--read-data", "--json"]);
-  check(v.code === 0 && JSON.parse(v.out).ok === true, "verify --read-data is clean", v.err);
+  check(v.code === 0 && JSON.parse(v.stdout).ok === true, "verify --read-data is clean", v.stderr);
 
   const blob = `${home}/blobs/${pointer.slice(10, 12)}/${pointer.slice(10)}`;
   const bytes = await Deno.readFile(blob);
