@@ -131,11 +131,6 @@ export class ImportState {
     );
   }
 
-  /** Forgets the state of one file (it is read again next time). */
-  remove(path: string): void {
-    this.#db.prepare("DELETE FROM import_files WHERE path = ?").run(path);
-  }
-
   /** True when some version of this session (or cm rule) is indexed. */
   hasSession(agent: string, sessionId: string): boolean {
     return this.#db.prepare(
