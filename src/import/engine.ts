@@ -169,6 +169,23 @@ function storedFindings(detail: string | undefined): ImportFinding[] {
   }
 }
 
+/** Adds `item` to one of the summary's lists unless it already holds `MAX_LISTED`. */
+function listed<T>(list: T[], item: T): void {
+  if (list.length < MAX_LISTED) list.push(item);
+}
+
+/** The record with the import's extra tags added (the record itself when there are none). */
+function withTags(record: MemoryRecord, tags: string[] | undefined): MemoryRecord {
+  if (tags === undefined || tags.length === 0) return record;
+  return normalizeRecord({ ...record, tags: [...record.tags, ...tags] });
+}
+
+/** Counts a failed item and lists it with its code and message. */
+function countFailure(summary: ImportSummary, item: string, e: LumeraError): void {
+  summary.failed++;
+  listed(summary.failures, { file: item, code: e.code, reason: e.message });
+}
+
 /** Imports agent transcripts into the service's store and returns the summary. */
 export async function runImport(
   service: LocalMemoryService,
@@ -192,13 +209,9 @@ export async function runImport(
   let done = 0;
   options.onProgress?.(0, files.length);
 
-  const push = <T>(list: T[], item: T) => {
-    if (list.length < MAX_LISTED) list.push(item);
-  };
-
   await forEachLimit(files, options.concurrency ?? DEFAULT_CONCURRENCY, async (found) => {
     options.signal?.throwIfAborted();
-    const outcome = await importOne(service, state, found, options, cutoff, summary, push);
+    const outcome = await importOne(service, state, found, options, cutoff, summary);
     if (outcome !== undefined) summary[outcome]++;
     else summary.files--;
     options.onProgress?.(++done, files.length);
@@ -214,7 +227,6 @@ async function importOne(
   options: ImportOptions,
   cutoff: number | undefined,
   summary: ImportSummary,
-  push: <T>(list: T[], item: T) => void,
 ): Promise<ImportOutcome | undefined> {
   const file = found.path;
   const dryRun = options.dryRun === true;
@@ -257,11 +269,11 @@ async function importOne(
       if (before.status === "refused") {
         const refusal: ImportRefusal = { file, findings: storedFindings(before.detail) };
         if (before.sessionId !== undefined) refusal.session_id = before.sessionId;
-        push(summary.refusals, refusal);
+        listed(summary.refusals, refusal);
         return "refused";
       }
       if (before.status === "skipped") {
-        push(summary.skips, { file, reason: before.detail ?? "skipped" });
+        listed(summary.skips, { file, reason: before.detail ?? "skipped" });
         return "skipped";
       }
       return "unchanged";
@@ -279,10 +291,7 @@ async function importOne(
         partChars: options.partChars,
       })
     ) {
-      let record: MemoryRecord = read;
-      if (options.tags && options.tags.length > 0) {
-        record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
-      }
+      const record = withTags(read, options.tags);
       agent = record.tool_name;
       sessionId ??= record.session_id;
       existed ??= state.hasSession(record.tool_name, record.session_id);
@@ -295,7 +304,7 @@ async function importOne(
       }
     }
     if (records === 0) {
-      push(summary.skips, { file, reason: "no messages yet" });
+      listed(summary.skips, { file, reason: "no messages yet" });
       remember("skipped", "no messages yet");
       return "skipped";
     }
@@ -311,20 +320,20 @@ async function importOne(
     if (e.code === "SECRET_REFUSED") {
       const refusal: ImportRefusal = { file, findings: findingsOf(e) };
       if (sessionId !== undefined) refusal.session_id = sessionId;
-      push(summary.refusals, refusal);
+      listed(summary.refusals, refusal);
       remember("refused", JSON.stringify(refusal.findings));
       return "refused";
     }
     if (e.code === "FORGOTTEN") {
       const reason = "forgotten (store it with --force to bring it back)";
-      push(summary.skips, { file, reason });
+      listed(summary.skips, { file, reason });
       remember("skipped", reason);
       return "skipped";
     }
     const reason = e.code === "INTERNAL"
       ? `internal error (${err instanceof Error ? err.name : typeof err})`
       : e.message;
-    push(summary.failures, { file, code: e.code, reason });
+    listed(summary.failures, { file, code: e.code, reason });
     return "failed";
   } finally {
     summary.bytes_read += stats.bytes;
@@ -332,7 +341,7 @@ async function importOne(
     summary.lines.oversized += stats.oversized;
     if (stats.torn) summary.lines.torn++;
     if (stats.malformed > 0 || stats.oversized > 0 || stats.torn) {
-      push(summary.damaged, {
+      listed(summary.damaged, {
         file,
         malformed: stats.malformed,
         oversized: stats.oversized,
@@ -403,11 +412,7 @@ async function importViaCass(
       });
       await importRecord(service, state, options, summary, item, record);
     } catch (err) {
-      const e = toLumeraError(err);
-      summary.failed++;
-      if (summary.failures.length < MAX_LISTED) {
-        summary.failures.push({ file: item, code: e.code, reason: e.message });
-      }
+      countFailure(summary, item, toLumeraError(err));
     }
     options.onProgress?.(++done, sessions.length);
   }
@@ -424,9 +429,7 @@ async function importRecord(
 ): Promise<void> {
   let record = read;
   try {
-    if (options.tags && options.tags.length > 0) {
-      record = normalizeRecord({ ...record, tags: [...record.tags, ...options.tags] });
-    }
+    record = withTags(read, options.tags);
     const existed = state.hasSession(record.tool_name, record.session_id);
     const fresh = options.dryRun === true
       ? await wouldStore(service, record, summary)
@@ -440,24 +443,15 @@ async function importRecord(
     const e = toLumeraError(err);
     if (e.code === "SECRET_REFUSED") {
       summary.refused++;
-      if (summary.refusals.length < MAX_LISTED) {
-        summary.refusals.push({
-          file: item,
-          session_id: record.session_id,
-          findings: findingsOf(e),
-        });
-      }
+      listed(summary.refusals, {
+        file: item,
+        session_id: record.session_id,
+        findings: findingsOf(e),
+      });
     } else if (e.code === "FORGOTTEN") {
       summary.skipped++;
-      if (summary.skips.length < MAX_LISTED) {
-        summary.skips.push({ file: item, reason: "forgotten" });
-      }
-    } else {
-      summary.failed++;
-      if (summary.failures.length < MAX_LISTED) {
-        summary.failures.push({ file: item, code: e.code, reason: e.message });
-      }
-    }
+      listed(summary.skips, { file: item, reason: "forgotten" });
+    } else countFailure(summary, item, e);
   }
 }
 

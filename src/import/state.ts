@@ -11,7 +11,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { bytesToHex } from "../crypto/hex.ts";
+import { sha256Hex } from "../crypto/hex.ts";
 
 /** Bytes at the end of a file that the change check hashes. */
 export const TAIL_BYTES = 4096;
@@ -61,11 +61,10 @@ export async function fingerprintOf(
     }
     await file.seek(0, Deno.SeekMode.Start);
   }
-  const digest = await crypto.subtle.digest("SHA-256", buf);
   return {
     size,
     mtimeMs: info.mtime?.getTime() ?? 0,
-    tailHash: bytesToHex(new Uint8Array(digest)).slice(0, 32),
+    tailHash: (await sha256Hex(buf)).slice(0, 32),
   };
 }
 
@@ -130,11 +129,6 @@ export class ImportState {
       f.detail ?? null,
       Date.now(),
     );
-  }
-
-  /** Forgets the state of one file (it is read again next time). */
-  remove(path: string): void {
-    this.#db.prepare("DELETE FROM import_files WHERE path = ?").run(path);
   }
 
   /** True when some version of this session (or cm rule) is indexed. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { LumeraError } from "../../src/errors.ts";
 import { runImport } from "../../src/import/engine.ts";
+import { rejectsWith } from "../sources/_helpers.ts";
 import { LEDGER, ROLLOUT, SECRET, withWorld } from "./_helpers.ts";
 
 Deno.test("import: every agent's sessions; refused, empty and damaged files are counted, never fatal", () =>
@@ -192,10 +192,7 @@ Deno.test("--since, --agent, --path and --file select what is read", () =>
     const missing = await runImport(service, { env, files: [`${root}/nope.jsonl`] });
     assert.equal(missing.failed, 1);
     assert.equal(missing.failures[0].code, "NOT_FOUND");
-    await assert.rejects(
-      runImport(service, { env, path: `${root}/nowhere` }),
-      (e) => e instanceof LumeraError && e.code === "NOT_FOUND",
-    );
+    await rejectsWith(runImport(service, { env, path: `${root}/nowhere` }), "NOT_FOUND");
   }));
 
 Deno.test("a file that is no transcript fails with its reason; the batch goes on", () =>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { LumeraError } from "../../src/errors.ts";
 import { runImport } from "../../src/import/engine.ts";
 import { cmPlaybookToRecords } from "../../src/sources/agents/cm_playbook.ts";
+import { throwsWith } from "../sources/_helpers.ts";
 import { AGENT_FIXTURES, withWorld } from "./_helpers.ts";
 
 const BIN = `${AGENT_FIXTURES}/bin`;
@@ -28,14 +28,11 @@ Deno.test("cm playbook: one note per rule, readable fields only", async () => {
   assert.deepEqual(r.tags, ["ci", "cm", "flaky", "rule", "testing"]);
   assert.match(r.body ?? "", /category: testing · scope: global · kind: workflow/);
   assert.ok(!JSON.stringify(r).includes("helpful"), "feedback counters are left out");
-  assert.throws(
+  throwsWith(
     () => cmPlaybookToRecords({ success: false, error: { message: "no playbook" } }),
-    (e) => e instanceof LumeraError && e.code === "SOURCE_FAILED",
+    "SOURCE_FAILED",
   );
-  assert.throws(
-    () => cmPlaybookToRecords({ success: true, data: { nope: 1 } }),
-    (e) => e instanceof LumeraError && e.code === "SOURCE_FAILED",
-  );
+  throwsWith(() => cmPlaybookToRecords({ success: true, data: { nope: 1 } }), "SOURCE_FAILED");
 });
 
 Deno.test("import --cm-playbook: rules stored, a secret refused, an edited rule is a new version", () =>

@@ -11,7 +11,6 @@
  */
 
 import { LumeraError } from "../../errors.ts";
-import { parseAgents, runImport } from "../../import/engine.ts";
 import type { ImportOptions, ImportSummary } from "../../import/types.ts";
 import { logLine } from "../../log.ts";
 import type { ListSessionsResult } from "../../service/types.ts";
@@ -56,6 +55,11 @@ function cwdOrUndefined(): string | undefined {
   }
 }
 
+/** The import engine, loaded by `import` only (`sessions` lists the index without it). */
+function loadEngine(): Promise<typeof import("../../import/engine.ts")> {
+  return import("../../import/engine.ts");
+}
+
 /** Runs `import`. */
 export async function importCommand(ctx: CliContext, opts: ImportCommandOptions): Promise<number> {
   if (opts.hook === true) return await hookImport(ctx, opts);
@@ -78,6 +82,7 @@ export async function importCommand(ctx: CliContext, opts: ImportCommandOptions)
       hint: "run it on its own: lumera-memory import --cm-playbook",
     });
   }
+  const { parseAgents, runImport } = await loadEngine();
   const options: ImportOptions = {
     agents: parseAgents(opts.agent),
     path: opts.path,
@@ -122,6 +127,7 @@ async function hookImport(ctx: CliContext, opts: ImportCommandOptions): Promise<
       return 0;
     }
     const cwd = isObj(input) && typeof input.cwd === "string" ? input.cwd : cwdOrUndefined();
+    const { parseAgents, runImport } = await loadEngine();
     summary = await withService(ctx, (s) =>
       runImport(s, {
         agents: parseAgents(opts.agent),

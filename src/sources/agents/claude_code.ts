@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Message, TokenUsage, ToolCall } from "../../record/schema.ts";
+import type { TokenUsage, ToolCall } from "../../record/schema.ts";
 import { isObj, isoOrUndefined, type Obj, strOf } from "../text.ts";
 import {
   addTokens,
@@ -24,7 +24,7 @@ import {
   boundedResult,
   type MappedSpan,
   message,
-  messageChars,
+  MessageBuffer,
   nonBlank,
   type SessionFacts,
   textOf,
@@ -51,23 +51,22 @@ export class ClaudeCodeMapper implements AgentMapper {
   /** The agent. */
   readonly agent = "claude-code" as const;
   #facts: SessionFacts = {};
-  #messages: Message[] = [];
-  #chars = 0;
+  #buffer = new MessageBuffer();
   #usage: TokenUsage = {};
   #uuids = new Set<string>();
   #summaries: { text: string; leaf?: string }[] = [];
-  /** message.id → index in #messages, to merge split assistant records. */
+  /** message.id → index in #buffer, to merge split assistant records. */
   #byMessageId = new Map<string, number>();
   #usageIds = new Set<string>();
 
   /** Messages waiting to be taken. */
   get bufferedMessages(): number {
-    return this.#messages.length;
+    return this.#buffer.length;
   }
 
   /** Characters waiting to be taken. */
   get bufferedChars(): number {
-    return this.#chars;
+    return this.#buffer.chars;
   }
 
   /** Session facts so far. */
@@ -106,21 +105,14 @@ export class ClaudeCodeMapper implements AgentMapper {
 
   /** Hands over the messages mapped so far (assistant messages that carried only thinking go). */
   take(_final: boolean): MappedSpan {
-    const messages = this.#messages.filter((m) =>
+    const messages = this.#buffer.take().filter((m) =>
       m.role !== "assistant" || m.text !== "" || (m.tool_calls?.length ?? 0) > 0
     );
     const usage = this.#usage;
-    this.#messages = [];
-    this.#chars = 0;
     this.#usage = {};
     this.#byMessageId.clear();
     this.#usageIds.clear();
     return { messages, usage };
-  }
-
-  #push(m: Message): void {
-    this.#messages.push(m);
-    this.#chars += messageChars(m);
   }
 
   #user(r: Obj, msg: Obj, ts: string | undefined): void {
@@ -136,7 +128,7 @@ export class ClaudeCodeMapper implements AgentMapper {
       if (b.type === "tool_result") {
         let text = textOf(b.content);
         if (b.is_error === true) text = `[error] ${text}`;
-        this.#push(message("tool", boundedResult(text), ts));
+        this.#buffer.push(message("tool", boundedResult(text), ts));
       } else if (b.type === "text" && typeof b.text === "string") {
         texts.push(b.text);
       } else if (b.type === "image") {
@@ -150,10 +142,10 @@ export class ClaudeCodeMapper implements AgentMapper {
     if (text.trim() === "") return;
     if (r.isCompactSummary === true) {
       // The summary Claude Code writes after /compact: context, not a prompt.
-      this.#push(message("system", text, ts));
+      this.#buffer.push(message("system", text, ts));
       return;
     }
-    this.#push(message("user", text, ts));
+    this.#buffer.push(message("user", text, ts));
     if (this.#facts.title === undefined && !CLAUDE_INJECTED.test(text)) {
       this.#facts.title = titleOf(text);
     }
@@ -180,18 +172,15 @@ export class ClaudeCodeMapper implements AgentMapper {
     this.#countUsage(id, msg.usage);
     const text = texts.filter((t) => t.trim() !== "").join("\n\n");
     const existing = id !== undefined ? this.#byMessageId.get(id) : undefined;
-    if (existing !== undefined) {
-      const m = this.#messages[existing];
-      const before = messageChars(m);
-      if (text !== "") m.text = m.text === "" ? text : `${m.text}\n\n${text}`;
-      if (calls.length > 0) m.tool_calls = [...(m.tool_calls ?? []), ...calls];
-      this.#chars += messageChars(m) - before;
+    const held = existing !== undefined ? this.#buffer.at(existing) : undefined;
+    if (held !== undefined) {
+      this.#buffer.extend(held, text, calls);
       return;
     }
     const m = message("assistant", text, ts);
     if (calls.length > 0) m.tool_calls = calls;
-    this.#push(m);
-    if (id !== undefined) this.#byMessageId.set(id, this.#messages.length - 1);
+    const index = this.#buffer.push(m);
+    if (id !== undefined) this.#byMessageId.set(id, index);
   }
 
   /** Usage is repeated on every record of a split API message: count it once per id. */

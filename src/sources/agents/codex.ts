@@ -23,7 +23,7 @@ import {
   boundedResult,
   type MappedSpan,
   message,
-  messageChars,
+  MessageBuffer,
   nonBlank,
   type SessionFacts,
   textOf,
@@ -60,8 +60,7 @@ export class CodexMapper implements AgentMapper {
   /** The agent. */
   readonly agent = "codex" as const;
   #facts: SessionFacts = {};
-  #messages: Message[] = [];
-  #chars = 0;
+  #buffer = new MessageBuffer();
   /** Messages taken from event_msg records while no response-item message was seen. */
   #fromEvents = new Set<Message>();
   #sawResponseMessage = false;
@@ -73,12 +72,12 @@ export class CodexMapper implements AgentMapper {
 
   /** Messages waiting to be taken. */
   get bufferedMessages(): number {
-    return this.#messages.length;
+    return this.#buffer.length;
   }
 
   /** Characters waiting to be taken. */
   get bufferedChars(): number {
-    return this.#chars;
+    return this.#buffer.chars;
   }
 
   /** Session facts so far. */
@@ -90,22 +89,15 @@ export class CodexMapper implements AgentMapper {
 
   /** Hands over the messages mapped so far and the tokens counted since the last take. */
   take(_final: boolean): MappedSpan {
-    const messages = this.#messages;
+    const messages = this.#buffer.take();
     const usage: TokenUsage = {};
     for (const k of Object.keys(this.#totals) as (keyof Totals)[]) {
       const d = this.#totals[k] - this.#takenTotals[k];
       if (d > 0) usage[k] = d;
     }
     this.#takenTotals = { ...this.#totals };
-    this.#messages = [];
-    this.#chars = 0;
     this.#fromEvents.clear();
     return { messages, usage };
-  }
-
-  #push(m: Message): void {
-    this.#messages.push(m);
-    this.#chars += messageChars(m);
   }
 
   /** Maps one raw record. */
@@ -146,12 +138,11 @@ export class CodexMapper implements AgentMapper {
           // Newer rollouts: events duplicate the response items; drop what they added.
           this.#sawResponseMessage = true;
           if (this.#fromEvents.size > 0) {
-            this.#messages = this.#messages.filter((m) => !this.#fromEvents.has(m));
-            this.#chars = this.#messages.reduce((n, m) => n + messageChars(m), 0);
+            this.#buffer.filter((m) => !this.#fromEvents.has(m));
             this.#fromEvents.clear();
           }
         }
-        this.#push(message(role, text, ts));
+        this.#buffer.push(message(role, text, ts));
         if (role === "user") f.title ??= titleOf(text);
         this.#lastWasToolOutput = false;
         return;
@@ -168,15 +159,13 @@ export class CodexMapper implements AgentMapper {
           : undefined;
         const name = p.type === "local_shell_call" ? "local_shell" : p.name;
         const call = toolCall(name, input);
-        const last = this.#messages[this.#messages.length - 1];
+        const last = this.#buffer.at(-1);
         if (last !== undefined && last.role === "assistant" && !this.#lastWasToolOutput) {
-          const before = messageChars(last);
-          last.tool_calls = [...(last.tool_calls ?? []), call];
-          this.#chars += messageChars(last) - before;
+          this.#buffer.extend(last, "", [call]);
         } else {
           const m = message("assistant", "", ts);
           m.tool_calls = [call];
-          this.#push(m);
+          this.#buffer.push(m);
         }
         this.#lastWasToolOutput = false;
         return;
@@ -184,7 +173,7 @@ export class CodexMapper implements AgentMapper {
       case "function_call_output":
       case "custom_tool_call_output":
       case "local_shell_call_output": {
-        this.#push(message("tool", codexOutput(p.output), ts));
+        this.#buffer.push(message("tool", codexOutput(p.output), ts));
         this.#lastWasToolOutput = true;
         return;
       }
@@ -222,7 +211,7 @@ export class CodexMapper implements AgentMapper {
       m = message("assistant", text, ts);
     }
     if (m === undefined) return;
-    this.#push(m);
+    this.#buffer.push(m);
     this.#fromEvents.add(m);
     this.#lastWasToolOutput = false;
   }

@@ -90,6 +90,58 @@ export function messageChars(m: Message): number {
   return n;
 }
 
+/**
+ * The messages a mapper holds until its next take, with their size estimate kept in step (the
+ * `bufferedMessages` / `bufferedChars` of {@link AgentMapper}).
+ */
+export class MessageBuffer {
+  #messages: Message[] = [];
+  #chars = 0;
+
+  /** Messages held. */
+  get length(): number {
+    return this.#messages.length;
+  }
+
+  /** Characters held (see {@link messageChars}). */
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /** The held message at `index` (negative counts from the end), if any. */
+  at(index: number): Message | undefined {
+    return this.#messages.at(index);
+  }
+
+  /** Adds a message; returns its index. */
+  push(m: Message): number {
+    this.#chars += messageChars(m);
+    return this.#messages.push(m) - 1;
+  }
+
+  /** Appends text (after a blank line) and tool calls to a held message. */
+  extend(m: Message, text: string, calls: ToolCall[]): void {
+    const before = messageChars(m);
+    if (text !== "") m.text = m.text === "" ? text : `${m.text}\n\n${text}`;
+    if (calls.length > 0) m.tool_calls = [...(m.tool_calls ?? []), ...calls];
+    this.#chars += messageChars(m) - before;
+  }
+
+  /** Drops the held messages for which `keep` is false. */
+  filter(keep: (m: Message) => boolean): void {
+    this.#messages = this.#messages.filter(keep);
+    this.#chars = this.#messages.reduce((n, m) => n + messageChars(m), 0);
+  }
+
+  /** Hands over the held messages and empties the buffer. */
+  take(): Message[] {
+    const messages = this.#messages;
+    this.#messages = [];
+    this.#chars = 0;
+    return messages;
+  }
+}
+
 /** Joins the text of a string or an array of `{type: "text" | "input_text" | …, text}` blocks. */
 export function textOf(content: unknown): string {
   if (typeof content === "string") return content;

@@ -17,6 +17,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
+import { sha256Hex } from "../../crypto/hex.ts";
 import { LumeraError } from "../../errors.ts";
 import { MAX_INPUT_BYTES, MAX_SHORT_TEXT, MAX_SUMMARY_CHARS } from "../../record/limits.ts";
 import {
@@ -318,12 +319,9 @@ class PartBuilder {
     }
     const hash = mapper.projectHash;
     if (this.#hint !== undefined && hash !== undefined && /^[0-9a-f]{64}$/.test(hash)) {
-      const digest = await crypto.subtle.digest(
-        "SHA-256",
-        new TextEncoder().encode(this.#hint),
-      );
-      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-      if (hex === hash) this.#workspace = this.#hint;
+      if ((await sha256Hex(new TextEncoder().encode(this.#hint))) === hash) {
+        this.#workspace = this.#hint;
+      }
     }
   }
 

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { LumeraError } from "../../../src/errors.ts";
 import { canonicalJson, type MemoryRecord, normalizeRecord } from "../../../src/record/schema.ts";
 import {
   agentOfPath,
@@ -8,6 +7,7 @@ import {
   type TranscriptOptions,
 } from "../../../src/sources/agents/transcript.ts";
 import { MAX_TOOL_RESULT_CHARS } from "../../../src/sources/agents/mapping.ts";
+import { rejectsWith } from "../_helpers.ts";
 
 /** tests/fixtures/agents, absolute. */
 const AGENTS = new URL("../../fixtures/agents/", import.meta.url).pathname;
@@ -261,14 +261,8 @@ Deno.test("unknown files are SOURCE_FAILED; missing ones NOT_FOUND; empty sessio
   const dir = await Deno.makeTempDir({ prefix: "lumera-unknown-" });
   try {
     await Deno.writeTextFile(`${dir}/x.jsonl`, '{"hello":"world"}\n{"n":1}\n');
-    await assert.rejects(
-      read(`${dir}/x.jsonl`),
-      (e) => e instanceof LumeraError && e.code === "SOURCE_FAILED",
-    );
-    await assert.rejects(
-      read(`${dir}/nope.jsonl`),
-      (e) => e instanceof LumeraError && e.code === "NOT_FOUND",
-    );
+    await rejectsWith(read(`${dir}/x.jsonl`), "SOURCE_FAILED");
+    await rejectsWith(read(`${dir}/nope.jsonl`), "NOT_FOUND");
     await Deno.writeTextFile(`${dir}/e.jsonl`, '{"type":"summary","summary":"s","leafUuid":"l"}\n');
     assert.deepEqual((await read(`${dir}/e.jsonl`)).records, []);
   } finally {
