@@ -329,19 +329,24 @@ function defined<T extends object>(value: T): T {
 const parsedOnce = new WeakSet<z.ZodType>();
 
 /**
- * `schema.parse(value)`, interpreted the first time: zod compiles an object schema into a function
- * on its first parse (~0.5 ms each), a cost a server's first answer would pay for every schema it
- * touches; from the second parse on, zod compiles it and uses it.
+ * zod's parse options for `schema`'s next parse: interpreted the first time. zod compiles an
+ * object schema into a function on its first parse (~0.5 ms each), a cost a server's first answer
+ * would pay for every schema it touches; from the second parse on, zod compiles it and uses it.
  */
-function parseFirstInterpreted<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const first = !parsedOnce.has(schema);
+function parseOptionsFor(schema: z.ZodType): { jitless: true } | undefined {
+  if (parsedOnce.has(schema)) return undefined;
   parsedOnce.add(schema);
-  return schema.parse(value, first ? { jitless: true } : undefined);
+  return { jitless: true };
+}
+
+/** `schema.parse(value)`, interpreted the first time (see {@link parseOptionsFor}). */
+function parseFirstInterpreted<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  return schema.parse(value, parseOptionsFor(schema));
 }
 
 /**
  * The schema as the SDK sees it (Standard Schema with JSON Schema): zod's own, except that
- * validation goes through {@link parseFirstInterpreted}.
+ * validation is interpreted the first time (see {@link parseOptionsFor}).
  */
 function firstParseInterpreted<S extends z.ZodType>(
   schema: S,
@@ -351,9 +356,7 @@ function firstParseInterpreted<S extends z.ZodType>(
     "~standard": {
       ...std,
       validate: (value: unknown) => {
-        const first = !parsedOnce.has(schema);
-        parsedOnce.add(schema);
-        const r = schema.safeParse(value, first ? { jitless: true } : undefined);
+        const r = schema.safeParse(value, parseOptionsFor(schema));
         return r.success ? { value: r.data } : { issues: r.error.issues };
       },
     },
