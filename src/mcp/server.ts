@@ -523,9 +523,8 @@ function buildServer(
 }
 
 /**
- * Creates the MCP server object (the SDK's `McpServer`) with the five memory tools:
- * `store_session_to_cascade`, `remember`, `query_cascade_memories`,
- * `retrieve_session_from_cascade` and `estimate_storage_cost`.
+ * Creates the MCP server object (the SDK's `McpServer`) with the memory tools (`TOOL_NAMES`:
+ * store, remember, query, retrieve, estimate, forget, stats and list sessions).
  *
  * `getService` is called lazily, on the first tool call, so discovery and `tools/list` work even
  * when the service cannot open (e.g. no key configured); a tool call then fails as an `isError`
