@@ -23,6 +23,7 @@ import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import process from "node:process";
 import type { z } from "zod";
+import { workingDir } from "../config/home.ts";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
 import { deferOutputSchemaJson } from "./deferred_output_json.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
@@ -280,7 +281,7 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
   }
   if (args.record !== undefined) return { kind: "record", record: args.record };
   if (args.transcript_path !== undefined) {
-    return defined({ kind: "transcript" as const, path: args.transcript_path, cwd: serverCwd() });
+    return defined({ kind: "transcript" as const, path: args.transcript_path, cwd: workingDir() });
   }
   if (args.cm_task !== undefined) {
     return args.workspace === undefined
@@ -307,15 +308,6 @@ async function storeOptionsOf(
     if (policy !== undefined) options.scanPolicy = policy;
   }
   return options;
-}
-
-/** The server's working directory (the agent's project, as hosts start servers), if readable. */
-function serverCwd(): string | undefined {
-  try {
-    return Deno.cwd();
-  } catch {
-    return undefined;
-  }
 }
 
 /** Copies only the keys whose value is defined (the service's inputs use optional fields). */
@@ -482,7 +474,7 @@ function buildServer(
       all_versions: args.all_versions,
       rank_all: args.rank_all,
       all_workspaces: args.all_workspaces,
-      cwd: serverCwd(),
+      cwd: workingDir(),
     });
     return svc.query(input);
   });
@@ -516,7 +508,7 @@ function buildServer(
     TOOL_NAMES.sessions,
     listSessionsInput,
     listSessionsOutput,
-    (args, svc) => svc.listSessions(defined({ ...args, cwd: serverCwd() })),
+    (args, svc) => svc.listSessions(defined({ ...args, cwd: workingDir() })),
   );
 
   return server;
