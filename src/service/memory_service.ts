@@ -70,9 +70,6 @@ export function payloadBytes(
   return out;
 }
 
-/** The tombstone value of a session (defined with the index's tombstones). */
-export { sessionKey };
-
 /** How many blobs `verify` checks at once. */
 const VERIFY_CONCURRENCY = 16;
 
