@@ -17,6 +17,18 @@ export function readEnv(name: string): string | undefined {
 }
 
 /**
+ * The process's working directory (the agent's project, as hosts start servers and users run
+ * commands), or undefined when it cannot be read (removed, or the read is denied).
+ */
+export function workingDir(): string | undefined {
+  try {
+    return Deno.cwd();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Resolves the data home. Order: `LUMERA_MEMORY_HOME`; then `$XDG_DATA_HOME/lumera-memory`;
  * then the platform default (`~/.local/share`, `~/Library/Application Support`, `%APPDATA%`).
  */

@@ -548,7 +548,7 @@ export class MemoryIndex {
       outer.push("s.started < ?");
       outerParams.push(parseTime(input.until, "until"));
     }
-    const fingerprint = JSON.stringify([
+    const fp = fingerprintOf([
       "sessions",
       input.agent,
       input.workspace,
@@ -558,7 +558,6 @@ export class MemoryIndex {
       limit,
       scope,
     ]);
-    const fp = fingerprint.length.toString(36) + ":" + simpleHash(fingerprint);
     const offset = input.cursor ? decodeCursor(input.cursor, fp) : 0;
     const cte = `WITH s AS (
         SELECT m.tool_name, m.session_id, min(m.part) AS first_part,
@@ -681,7 +680,7 @@ export class MemoryIndex {
     }
 
     const terms = queryTerms(text);
-    const fingerprint = JSON.stringify([
+    const fp = fingerprintOf([
       terms,
       tags,
       input.agent,
@@ -697,7 +696,6 @@ export class MemoryIndex {
     ]);
     // How many matches are counted and ranked: the newest QUERY_WINDOW, or all of them.
     const windowSize = input.rank_all === true ? MAX_RANKED : QUERY_WINDOW;
-    const fp = fingerprint.length.toString(36) + ":" + simpleHash(fingerprint);
     const offset = input.cursor ? decodeCursor(input.cursor, fp) : 0;
 
     const tagsExpr =
@@ -803,14 +801,18 @@ export class MemoryIndex {
   }
 }
 
-function simpleHash(s: string): string {
-  // FNV-1a: binds a cursor to its query; not a security boundary.
+/**
+ * The fingerprint a cursor is bound to: the length and FNV-1a hash of the query's parameters as
+ * JSON (not a security boundary).
+ */
+function fingerprintOf(parameters: unknown[]): string {
+  const s = JSON.stringify(parameters);
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h.toString(36);
+  return s.length.toString(36) + ":" + h.toString(36);
 }
 
 /** Longest summary shown in a hit, in characters (the record holds it whole). */

@@ -23,6 +23,7 @@ import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import process from "node:process";
 import type { z } from "zod";
+import { workingDir } from "../config/home.ts";
 import { errorToJson, LumeraError, toLumeraError } from "../errors.ts";
 import { deferOutputSchemaJson } from "./deferred_output_json.ts";
 import type { MemoryService, StoreOptions, StoreRequest } from "../service/api.ts";
@@ -280,7 +281,7 @@ function storeRequestOf(args: z.infer<typeof storeInput>): StoreRequest {
   }
   if (args.record !== undefined) return { kind: "record", record: args.record };
   if (args.transcript_path !== undefined) {
-    return defined({ kind: "transcript" as const, path: args.transcript_path, cwd: serverCwd() });
+    return defined({ kind: "transcript" as const, path: args.transcript_path, cwd: workingDir() });
   }
   if (args.cm_task !== undefined) {
     return args.workspace === undefined
@@ -309,15 +310,6 @@ async function storeOptionsOf(
   return options;
 }
 
-/** The server's working directory (the agent's project, as hosts start servers), if readable. */
-function serverCwd(): string | undefined {
-  try {
-    return Deno.cwd();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Copies only the keys whose value is defined (the service's inputs use optional fields). */
 function defined<T extends object>(value: T): T {
   return Object.fromEntries(
@@ -329,19 +321,24 @@ function defined<T extends object>(value: T): T {
 const parsedOnce = new WeakSet<z.ZodType>();
 
 /**
- * `schema.parse(value)`, interpreted the first time: zod compiles an object schema into a function
- * on its first parse (~0.5 ms each), a cost a server's first answer would pay for every schema it
- * touches; from the second parse on, zod compiles it and uses it.
+ * zod's parse options for `schema`'s next parse: interpreted the first time. zod compiles an
+ * object schema into a function on its first parse (~0.5 ms each), a cost a server's first answer
+ * would pay for every schema it touches; from the second parse on, zod compiles it and uses it.
  */
-function parseFirstInterpreted<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const first = !parsedOnce.has(schema);
+function parseOptionsFor(schema: z.ZodType): { jitless: true } | undefined {
+  if (parsedOnce.has(schema)) return undefined;
   parsedOnce.add(schema);
-  return schema.parse(value, first ? { jitless: true } : undefined);
+  return { jitless: true };
+}
+
+/** `schema.parse(value)`, interpreted the first time (see {@link parseOptionsFor}). */
+function parseFirstInterpreted<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  return schema.parse(value, parseOptionsFor(schema));
 }
 
 /**
  * The schema as the SDK sees it (Standard Schema with JSON Schema): zod's own, except that
- * validation goes through {@link parseFirstInterpreted}.
+ * validation is interpreted the first time (see {@link parseOptionsFor}).
  */
 function firstParseInterpreted<S extends z.ZodType>(
   schema: S,
@@ -351,9 +348,7 @@ function firstParseInterpreted<S extends z.ZodType>(
     "~standard": {
       ...std,
       validate: (value: unknown) => {
-        const first = !parsedOnce.has(schema);
-        parsedOnce.add(schema);
-        const r = schema.safeParse(value, first ? { jitless: true } : undefined);
+        const r = schema.safeParse(value, parseOptionsFor(schema));
         return r.success ? { value: r.data } : { issues: r.error.issues };
       },
     },
@@ -421,160 +416,107 @@ function buildServer(
     return inFlight ? inFlight.track(work) : work;
   };
 
-  /** Title, description, output schema and annotations of one tool. */
-  const describe = <O extends z.ZodType<Record<string, unknown>>>(
+  /**
+   * Registers one tool: its title, description and annotations from `TOOL_INFO`, its input schema,
+   * its output schema (the success shape or the error shape: some clients validate
+   * structuredContent even when isError is set; the root stays `type: "object"`, two object
+   * alternatives), and `call` run through {@link run}.
+   */
+  const tool = <I extends z.ZodType, O extends z.ZodType<Record<string, unknown>>>(
     name: keyof typeof TOOL_INFO,
+    input: I,
     output: O,
-  ) => {
+    call: (args: z.output<I>, svc: MemoryService) => unknown,
+  ): void => {
     const info = TOOL_INFO[name];
-    return {
-      title: info.title,
-      description: info.description,
-      // The success shape or the error shape: some clients validate structuredContent even when
-      // isError is set. The root stays `type: "object"` (two object alternatives).
-      outputSchema: firstParseInterpreted(output.or(toolErrorOutput)),
-      annotations: { title: info.title, ...info.annotations },
-    };
+    deferOutputSchemaJson(server.registerTool(
+      name,
+      {
+        title: info.title,
+        description: info.description,
+        inputSchema: firstParseInterpreted(input),
+        outputSchema: firstParseInterpreted(output.or(toolErrorOutput)),
+        annotations: { title: info.title, ...info.annotations },
+      },
+      (args: z.output<I>, ctx: ServerContext) => run(name, ctx, output, (svc) => call(args, svc)),
+    ));
   };
 
-  deferOutputSchemaJson(server.registerTool(
+  tool(
     TOOL_NAMES.store,
-    {
-      ...describe(TOOL_NAMES.store, storeResultOutput),
-      inputSchema: firstParseInterpreted(storeInput),
-    },
-    (args, ctx) =>
-      run(
-        TOOL_NAMES.store,
-        ctx,
-        storeResultOutput,
-        async (svc) =>
-          svc.store(
-            storeRequestOf(args),
-            await storeOptionsOf(args.tags, args.ttl, args.redact),
-          ),
-      ),
-  ));
-  deferOutputSchemaJson(server.registerTool(
-    TOOL_NAMES.remember,
-    {
-      ...describe(TOOL_NAMES.remember, storeResultOutput),
-      inputSchema: firstParseInterpreted(rememberInput),
-    },
-    (args, ctx) =>
-      run(TOOL_NAMES.remember, ctx, storeResultOutput, async (svc) =>
-        svc.store(
-          defined({
-            kind: "note" as const,
-            title: args.title,
-            text: args.text,
-            workspace: args.workspace,
-          }),
-          await storeOptionsOf(args.tags, args.ttl, args.redact),
-        )),
-  ));
-  deferOutputSchemaJson(server.registerTool(
-    TOOL_NAMES.query,
-    {
-      ...describe(TOOL_NAMES.query, queryResultOutput),
-      inputSchema: firstParseInterpreted(queryInput),
-    },
-    (args, ctx) =>
-      run(TOOL_NAMES.query, ctx, queryResultOutput, (svc) => {
-        const input: QueryInput = defined({
-          text: args.query,
-          tags: args.tags,
-          agent: args.agent,
-          workspace: args.workspace,
-          kind: args.kind,
-          since: args.since,
-          until: args.until,
-          limit: args.limit,
-          cursor: args.cursor,
-          branch: args.branch,
-          all_versions: args.all_versions,
-          rank_all: args.rank_all,
-          all_workspaces: args.all_workspaces,
-          cwd: serverCwd(),
-        });
-        return svc.query(input);
+    storeInput,
+    storeResultOutput,
+    async (args, svc) =>
+      svc.store(storeRequestOf(args), await storeOptionsOf(args.tags, args.ttl, args.redact)),
+  );
+  tool(TOOL_NAMES.remember, rememberInput, storeResultOutput, async (args, svc) =>
+    svc.store(
+      defined({
+        kind: "note" as const,
+        title: args.title,
+        text: args.text,
+        workspace: args.workspace,
       }),
-  ));
-  deferOutputSchemaJson(server.registerTool(
+      await storeOptionsOf(args.tags, args.ttl, args.redact),
+    ));
+  tool(TOOL_NAMES.query, queryInput, queryResultOutput, (args, svc) => {
+    const input: QueryInput = defined({
+      text: args.query,
+      tags: args.tags,
+      agent: args.agent,
+      workspace: args.workspace,
+      kind: args.kind,
+      since: args.since,
+      until: args.until,
+      limit: args.limit,
+      cursor: args.cursor,
+      branch: args.branch,
+      all_versions: args.all_versions,
+      rank_all: args.rank_all,
+      all_workspaces: args.all_workspaces,
+      cwd: workingDir(),
+    });
+    return svc.query(input);
+  });
+  tool(
     TOOL_NAMES.retrieve,
-    {
-      ...describe(TOOL_NAMES.retrieve, retrieveResultOutput),
-      inputSchema: firstParseInterpreted(retrieveInput),
-    },
-    (args, ctx) =>
-      run(
-        TOOL_NAMES.retrieve,
-        ctx,
-        retrieveResultOutput,
-        (svc) =>
-          args.from_message === undefined && args.to_message === undefined
-            ? svc.retrieve(args.pointer)
-            : svc.retrieve(args.pointer, defined({ from: args.from_message, to: args.to_message })),
-      ),
-  ));
-  deferOutputSchemaJson(server.registerTool(
+    retrieveInput,
+    retrieveResultOutput,
+    (args, svc) =>
+      args.from_message === undefined && args.to_message === undefined
+        ? svc.retrieve(args.pointer)
+        : svc.retrieve(args.pointer, defined({ from: args.from_message, to: args.to_message })),
+  );
+  tool(
     TOOL_NAMES.estimate,
-    {
-      ...describe(TOOL_NAMES.estimate, estimateResultOutput),
-      inputSchema: firstParseInterpreted(estimateInput),
-    },
-    (args, ctx) =>
-      run(TOOL_NAMES.estimate, ctx, estimateResultOutput, (svc) =>
-        svc.estimate(defined({
-          bytes: args.bytes,
-          redundancy: args.redundancy,
-          lume_price: args.lume_price,
-          currency: args.currency,
-        }))),
-  ));
-
-  deferOutputSchemaJson(server.registerTool(
-    TOOL_NAMES.forget,
-    {
-      ...describe(TOOL_NAMES.forget, forgetResultOutput),
-      inputSchema: firstParseInterpreted(forgetInput),
-    },
-    (args, ctx) =>
-      run(TOOL_NAMES.forget, ctx, forgetResultOutput, (svc) => {
-        const { confirm, ...criteria } = args;
-        return svc.forget(defined(criteria), { confirm });
-      }),
-  ));
-  deferOutputSchemaJson(server.registerTool(
-    TOOL_NAMES.stats,
-    {
-      ...describe(TOOL_NAMES.stats, statsResultOutput),
-      inputSchema: firstParseInterpreted(statsInput),
-    },
-    (_args, ctx) => run(TOOL_NAMES.stats, ctx, statsResultOutput, (svc) => svc.stats()),
-  ));
-  deferOutputSchemaJson(server.registerTool(
+    estimateInput,
+    estimateResultOutput,
+    (args, svc) =>
+      svc.estimate(defined({
+        bytes: args.bytes,
+        redundancy: args.redundancy,
+        lume_price: args.lume_price,
+        currency: args.currency,
+      })),
+  );
+  tool(TOOL_NAMES.forget, forgetInput, forgetResultOutput, (args, svc) => {
+    const { confirm, ...criteria } = args;
+    return svc.forget(defined(criteria), { confirm });
+  });
+  tool(TOOL_NAMES.stats, statsInput, statsResultOutput, (_args, svc) => svc.stats());
+  tool(
     TOOL_NAMES.sessions,
-    {
-      ...describe(TOOL_NAMES.sessions, listSessionsOutput),
-      inputSchema: firstParseInterpreted(listSessionsInput),
-    },
-    (args, ctx) =>
-      run(
-        TOOL_NAMES.sessions,
-        ctx,
-        listSessionsOutput,
-        (svc) => svc.listSessions(defined({ ...args, cwd: serverCwd() })),
-      ),
-  ));
+    listSessionsInput,
+    listSessionsOutput,
+    (args, svc) => svc.listSessions(defined({ ...args, cwd: workingDir() })),
+  );
 
   return server;
 }
 
 /**
- * Creates the MCP server object (the SDK's `McpServer`) with the five memory tools:
- * `store_session_to_cascade`, `remember`, `query_cascade_memories`,
- * `retrieve_session_from_cascade` and `estimate_storage_cost`.
+ * Creates the MCP server object (the SDK's `McpServer`) with the memory tools (`TOOL_NAMES`:
+ * store, remember, query, retrieve, estimate, forget, stats and list sessions).
  *
  * `getService` is called lazily, on the first tool call, so discovery and `tools/list` work even
  * when the service cannot open (e.g. no key configured); a tool call then fails as an `isError`

@@ -70,9 +70,6 @@ export function payloadBytes(
   return out;
 }
 
-/** The tombstone value of a session (defined with the index's tombstones). */
-export { sessionKey };
-
 /** How many blobs `verify` checks at once. */
 const VERIFY_CONCURRENCY = 16;
 
@@ -460,34 +457,29 @@ export class LocalMemoryService implements MemoryService {
   async retrieve(pointer: string, range?: MessageRange): Promise<RetrieveResult> {
     const id = parsePointer(pointer);
     const payload = await this.#openBlob(id);
-    if (range !== undefined) {
-      const all = payload.record.messages ?? [];
-      const from = range.from ?? 0;
-      const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
-      if (!ok(from) || (range.to !== undefined && (!ok(range.to) || range.to < from))) {
-        throw new LumeraError("USAGE", "the message range must be 0 ≤ from ≤ to", {
-          hint: "e.g. from 0 to 20 (to is exclusive)",
-        });
-      }
-      const start = Math.min(from, all.length);
-      const end = Math.min(range.to ?? all.length, all.length);
-      return {
-        pointer: toPointer(id),
-        record: { ...payload.record, messages: all.slice(start, end) },
-        content_id: payload.content_id,
-        stored_at: payload.stored_at,
-        key_id: payload.keyIdHex,
-        verified: true,
-        message_range: { from: start, to: end, total: all.length },
-      };
-    }
-    return {
+    const result: RetrieveResult = {
       pointer: toPointer(id),
       record: payload.record,
       content_id: payload.content_id,
       stored_at: payload.stored_at,
       key_id: payload.keyIdHex,
       verified: true,
+    };
+    if (range === undefined) return result;
+    const all = payload.record.messages ?? [];
+    const from = range.from ?? 0;
+    const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
+    if (!ok(from) || (range.to !== undefined && (!ok(range.to) || range.to < from))) {
+      throw new LumeraError("USAGE", "the message range must be 0 ≤ from ≤ to", {
+        hint: "e.g. from 0 to 20 (to is exclusive)",
+      });
+    }
+    const start = Math.min(from, all.length);
+    const end = Math.min(range.to ?? all.length, all.length);
+    return {
+      ...result,
+      record: { ...payload.record, messages: all.slice(start, end) },
+      message_range: { from: start, to: end, total: all.length },
     };
   }
 

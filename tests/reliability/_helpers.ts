@@ -67,6 +67,26 @@ export interface RawMcpOptions {
 }
 
 /**
+ * Starts a server (see {@link RawMcp.start}) on a fresh keyed home named with `prefix`, runs the
+ * handshake and `fn`, then closes the server and removes the home.
+ */
+export async function withServer(
+  prefix: string,
+  fn: (server: RawMcp, home: string) => Promise<void>,
+  env?: Record<string, string>,
+): Promise<void> {
+  const { home, key } = await keyedHome(prefix);
+  const server = RawMcp.start(env === undefined ? { home, key } : { home, key, env });
+  try {
+    await server.initialize();
+    await fn(server, home);
+  } finally {
+    await server.close();
+    await removeHome(home);
+  }
+}
+
+/**
  * A line-level MCP client for `main.ts serve`: writes JSON-RPC lines (or any bytes) to stdin,
  * parses every stdout line, matches responses to requests by id, and keeps stderr.
  */

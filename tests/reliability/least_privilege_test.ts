@@ -72,12 +72,19 @@ async function withWorld(fn: (w: World) => Promise<void>): Promise<void> {
   }
 }
 
-/** Starts the server on the world's home (no cm/cass on PATH) and runs the handshake. */
-async function serve(w: World): Promise<RawMcp> {
+/**
+ * Starts the server on the world's home (no cm/cass on PATH), runs the handshake and `fn`, then
+ * closes the server.
+ */
+async function whileServing(w: World, fn: (server: RawMcp) => Promise<void>): Promise<void> {
   const server = RawMcp.start({ home: w.home, key: w.key, env: { PATH: NO_TOOLS } });
   const init = await server.initialize();
   assert.equal(init.error, undefined);
-  return server;
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
 }
 
 /** The server must still store, find and retrieve a note of its own. */
@@ -103,8 +110,7 @@ Deno.test({
   fn: () =>
     withWorld(async (w) => {
       const before = await snapshot(w.outside);
-      const server = await serve(w);
-      try {
+      await whileServing(w, async (server) => {
         const rel = w.outside.split("/").map(() => "..").join("/");
         for (
           const pointer of [
@@ -154,9 +160,7 @@ Deno.test({
         assert.equal(note.result?.isError, undefined, JSON.stringify(note));
         await assertStillServing(server);
         assertNeverRead(server, w);
-      } finally {
-        await server.close();
-      }
+      });
       assert.deepEqual(await snapshot(w.outside), before, "something outside the home changed");
     }),
 });
@@ -172,8 +176,7 @@ Deno.test({
         `${w.home}/blobs/${w.foreign.hex.slice(0, 2)}/${w.foreign.hex}`,
       );
       const before = await snapshot(w.outside);
-      const server = await serve(w);
-      try {
+      await whileServing(w, async (server) => {
         const r = await server.callTool("retrieve_session_from_cascade", {
           pointer: w.foreign.pointer,
         });
@@ -182,9 +185,7 @@ Deno.test({
         assert.equal(toolErrorCode(r), "INTEGRITY");
         await assertStillServing(server);
         assertNeverRead(server, w);
-      } finally {
-        await server.close();
-      }
+      });
       assert.deepEqual(await snapshot(w.outside), before, "something outside the home changed");
     }),
 });
@@ -206,8 +207,7 @@ Deno.test({
       } catch {
         mkfifo = undefined;
       }
-      const server = await serve(w);
-      try {
+      await whileServing(w, async (server) => {
         const r = await server.callTool("retrieve_session_from_cascade", {
           pointer: w.foreign.pointer,
         });
@@ -221,9 +221,7 @@ Deno.test({
           assert.equal(toolErrorCode(f), "INTEGRITY");
         }
         await assertStillServing(server);
-      } finally {
-        await server.close();
-      }
+      });
     }),
 });
 
@@ -239,8 +237,7 @@ Deno.test({
     withWorld(async (w) => {
       await Deno.mkdir(`${w.home}/blobs`, { recursive: true });
       await Deno.symlink(`${w.outside}/fan`, `${w.home}/blobs/${w.foreign.hex.slice(0, 2)}`);
-      const server = await serve(w);
-      try {
+      await whileServing(w, async (server) => {
         const r = await server.callTool("retrieve_session_from_cascade", {
           pointer: w.foreign.pointer,
         });
@@ -248,9 +245,7 @@ Deno.test({
         assertNeverRead(server, w);
         assert.equal(r.result?.isError, true, "a blob outside the home was served");
         await assertStillServing(server);
-      } finally {
-        await server.close();
-      }
+      });
     }),
 });
 
@@ -264,17 +259,14 @@ Deno.test({
       await Deno.mkdir(target);
       await Deno.symlink(target, `${w.home}/blobs`);
       const before = await snapshot(w.outside);
-      const server = await serve(w);
-      try {
+      await whileServing(w, async (server) => {
         const r = await server.callTool("remember", {
           title: "where does this go",
           text: "a note that must be written inside the data home only",
         });
         assert.equal(responseProblem(r), undefined);
         await assertStillServing(server);
-      } finally {
-        await server.close();
-      }
+      });
       assert.deepEqual(await snapshot(w.outside), before, "a blob was written outside the home");
     }),
 });
@@ -287,17 +279,14 @@ Deno.test({
     withWorld(async (w) => {
       await Deno.symlink(`${w.outside}/stolen-index.db`, `${w.home}/index.db`);
       const before = await snapshot(w.outside);
-      const server = await serve(w);
-      try {
+      await whileServing(w, async (server) => {
         const r = await server.callTool("remember", {
           title: "indexed where",
           text: "the index must stay inside the data home",
         });
         assert.equal(responseProblem(r), undefined);
         await assertStillServing(server);
-      } finally {
-        await server.close();
-      }
+      });
       assert.deepEqual(await snapshot(w.outside), before, "the index was written outside the home");
     }),
 });

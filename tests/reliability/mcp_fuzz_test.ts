@@ -19,6 +19,7 @@ import {
   responseProblem,
   STACK_TRACE,
   structured,
+  withServer,
 } from "./_helpers.ts";
 
 const NO_TOOLS = new URL("../fixtures/no-tools", import.meta.url).pathname;
@@ -350,19 +351,12 @@ Deno.test({
   name: "regression: estimate_storage_cost with lume_price 1e308 is a clear error, never INTERNAL",
   sanitizeOps: false,
   sanitizeResources: false,
-  fn: async () => {
-    const { home, key } = await keyedHome("lumera-mcp-fuzz-");
-    const server = RawMcp.start({ home, key, env: { PATH: NO_TOOLS } });
-    try {
-      await server.initialize();
+  fn: () =>
+    withServer("lumera-mcp-fuzz-", async (server) => {
       const r = await server.callTool("estimate_storage_cost", { bytes: 0, lume_price: 1e308 });
       // A clear USAGE error (price out of range) or a finite figure; never INTERNAL.
       assert.equal(responseProblem(r), undefined);
       const amount = (structured(r)?.fiat as { amount?: unknown } | undefined)?.amount;
       assert.ok(r.result?.isError === true || Number.isFinite(amount));
-    } finally {
-      await server.close();
-      await removeHome(home);
-    }
-  },
+    }, { PATH: NO_TOOLS }),
 });

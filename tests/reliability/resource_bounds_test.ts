@@ -11,11 +11,11 @@ import { runMain } from "../helpers/permissions.ts";
 import {
   keyedHome,
   messageTexts,
-  RawMcp,
   removeHome,
   responseProblem,
   structured,
   toolErrorCode,
+  withServer,
 } from "./_helpers.ts";
 
 const e2e = { sanitizeOps: false, sanitizeResources: false };
@@ -47,11 +47,8 @@ Deno.test({
   name:
     "bounds: MCP refuses a record over 8 MiB and a note over 8 MiB with TOO_LARGE, writes nothing",
   ...e2e,
-  fn: async () => {
-    const { home, key } = await keyedHome("lumera-bounds-");
-    const server = RawMcp.start({ home, key });
-    try {
-      await server.initialize();
+  fn: () =>
+    withServer("lumera-bounds-", async (server, home) => {
       const ok = await server.callTool("remember", { title: "baseline", text: "a small note" });
       assert.equal(ok.result?.isError, undefined);
       const before = await blobs(home);
@@ -83,22 +80,15 @@ Deno.test({
       assert.ok(await server.alive());
       const after = await server.callTool("query_cascade_memories", {});
       assert.equal(structured(after)?.total, 1);
-    } finally {
-      await server.close();
-      await removeHome(home);
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "bounds: queries past 1,000 characters, 100 results or 32 tags are clear errors; garbage is fast",
   ...e2e,
-  fn: async () => {
-    const { home, key } = await keyedHome("lumera-bounds-");
-    const server = RawMcp.start({ home, key });
-    try {
-      await server.initialize();
+  fn: () =>
+    withServer("lumera-bounds-", async (server) => {
       for (
         const args of [
           { query: "x".repeat(MAX_QUERY_CHARS + 1) },
@@ -129,21 +119,14 @@ Deno.test({
         assert.ok(performance.now() - t < 5_000, "a maximal query took over 5 s");
       }
       assert.ok(await server.alive());
-    } finally {
-      await server.close();
-      await removeHome(home);
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "bounds: pages of maximal hits stay under the SDK client's 10 MiB line; paging returns all",
   ...e2e,
-  fn: async () => {
-    const { home, key } = await keyedHome("lumera-bounds-");
-    const server = RawMcp.start({ home, key });
-    try {
-      await server.initialize();
+  fn: () =>
+    withServer("lumera-bounds-", async (server) => {
       const summary = "summary words ".repeat(Math.floor((16 * 1024) / 14));
       for (let i = 0; i < 100; i++) {
         const r = await server.callTool("store_session_to_cascade", {
@@ -174,11 +157,7 @@ Deno.test({
         if (cursor === undefined) break;
       }
       assert.equal(seen.size, 100, "paging returns every memory once");
-    } finally {
-      await server.close();
-      await removeHome(home);
-    }
-  },
+    }),
 });
 
 Deno.test({
@@ -219,11 +198,8 @@ Deno.test({
 Deno.test({
   name: "regression: a request line over 10 MiB is answered TOO_LARGE and the server goes on",
   ...e2e,
-  fn: async () => {
-    const { home, key } = await keyedHome("lumera-bounds-");
-    const server = RawMcp.start({ home, key });
-    try {
-      await server.initialize();
+  fn: () =>
+    withServer("lumera-bounds-", async (server) => {
       // An 11 MiB record: over the 8 MiB record limit, so the documented answer is TOO_LARGE.
       const body = "word ".repeat((11 * 1024 * 1024) / 5);
       let code: string | undefined;
@@ -236,21 +212,14 @@ Deno.test({
       }
       assert.ok(await server.alive(), "the server exited on an 11 MiB request");
       assert.equal(code, "TOO_LARGE");
-    } finally {
-      await server.close();
-      await removeHome(home);
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "regression: retrieving a 6 MiB memory answers within the SDK client's 10 MiB line buffer",
   ...e2e,
-  fn: async () => {
-    const { home, key } = await keyedHome("lumera-bounds-");
-    const server = RawMcp.start({ home, key });
-    try {
-      await server.initialize();
+  fn: () =>
+    withServer("lumera-bounds-", async (server) => {
       const body = "lorem ipsum dolor sit amet ".repeat(Math.floor((6 * 1024 * 1024) / 27));
       const stored = await server.callTool(
         "store_session_to_cascade",
@@ -267,9 +236,5 @@ Deno.test({
         lineBytes(got) < SDK_CLIENT_MAX_LINE || toolErrorCode(got) === "TOO_LARGE",
         `retrieve answered with a ${lineBytes(got)}-byte line`,
       );
-    } finally {
-      await server.close();
-      await removeHome(home);
-    }
-  },
+    }),
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sha256Hex } from "../../src/crypto/hex.ts";
 import { LumeraError } from "../../src/errors.ts";
-import { FsBlobStore } from "../../src/store/fs_blob_store.ts";
+import { FsBlobStore, type FsBlobStoreOptions } from "../../src/store/fs_blob_store.ts";
 import type { BlobId } from "../../src/store/pointer.ts";
 import { listFiles, tempHome } from "../helpers/home.ts";
 
@@ -9,10 +9,19 @@ function codeOf(err: unknown): string {
   return err instanceof LumeraError ? err.code : `not a LumeraError: ${String(err)}`;
 }
 
-async function withStore(fn: (s: FsBlobStore, root: string) => Promise<void>) {
+/** Runs `fn` on a store in a fresh temporary home; closes the store and removes the home. */
+async function withStore(
+  fn: (s: FsBlobStore, root: string) => Promise<void>,
+  options: FsBlobStoreOptions = {},
+) {
   const home = await tempHome();
   try {
-    await fn(new FsBlobStore(`${home}/blobs`), `${home}/blobs`);
+    const s = new FsBlobStore(`${home}/blobs`, options);
+    try {
+      await fn(s, `${home}/blobs`);
+    } finally {
+      await s.close();
+    }
   } finally {
     await Deno.remove(home, { recursive: true });
   }
@@ -100,18 +109,9 @@ async function preparedFile(root: string): Promise<string> {
   throw new Error("no prepared temporary file appeared");
 }
 
-async function withPreparingStore(fn: (s: FsBlobStore, root: string) => Promise<void>) {
-  const home = await tempHome();
-  try {
-    const s = new FsBlobStore(`${home}/blobs`, { prepareTempFiles: true });
-    try {
-      await fn(s, `${home}/blobs`);
-    } finally {
-      await s.close();
-    }
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+/** {@link withStore} with a store that keeps the next write's temporary file ready. */
+function withPreparingStore(fn: (s: FsBlobStore, root: string) => Promise<void>) {
+  return withStore(fn, { prepareTempFiles: true });
 }
 
 Deno.test("prepareTempFiles: the next write fills the file made ready after the last one", () =>

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { workingDir } from "../../config/home.ts";
 import type { RecordKind } from "../../record/schema.ts";
 import type { QueryResult } from "../../service/types.ts";
 import { type CliContext, withService } from "../context.ts";
@@ -37,14 +38,6 @@ export interface QueryCommandOptions {
   rankAll?: boolean;
 }
 
-function cwdOrUndefined(): string | undefined {
-  try {
-    return Deno.cwd();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs `query`. */
 export async function queryCommand(
   ctx: CliContext,
@@ -66,7 +59,7 @@ export async function queryCommand(
       all_workspaces: opts.allWorkspaces === true,
       all_versions: opts.allVersions === true,
       rank_all: opts.rankAll === true,
-      cwd: cwdOrUndefined(),
+      cwd: workingDir(),
     }));
   render(ctx, result);
   return 0;

@@ -9,11 +9,10 @@
  */
 
 import { LumeraError } from "../../errors.ts";
-import type { Selector, Tombstone } from "../../index/memory_index.ts";
+import { type Selector, sessionKey, type Tombstone } from "../../index/memory_index.ts";
 import { parsePointer } from "../../store/pointer.ts";
 import { parseCutoff } from "../duration.ts";
 import type { LocalMemoryService } from "../memory_service.ts";
-import { sessionKey } from "../memory_service.ts";
 import type { ForgetInput, ForgetResult } from "../types.ts";
 import { sweepOrphans } from "./sweep.ts";
 
