@@ -10,6 +10,7 @@
  * @module
  */
 
+import { workingDir } from "../../config/home.ts";
 import { LumeraError } from "../../errors.ts";
 import type { ImportOptions, ImportSummary } from "../../import/types.ts";
 import { logLine } from "../../log.ts";
@@ -47,14 +48,6 @@ export interface ImportCommandOptions {
 /** Largest hook payload read from stdin. */
 const MAX_HOOK_INPUT = 1024 * 1024;
 
-function cwdOrUndefined(): string | undefined {
-  try {
-    return Deno.cwd();
-  } catch {
-    return undefined;
-  }
-}
-
 /** The import engine, loaded by `import` only (`sessions` lists the index without it). */
 function loadEngine(): Promise<typeof import("../../import/engine.ts")> {
   return import("../../import/engine.ts");
@@ -91,7 +84,7 @@ export async function importCommand(ctx: CliContext, opts: ImportCommandOptions)
     dryRun: opts.dryRun === true,
     full: opts.full === true,
     tags: opts.tag,
-    cwd: cwdOrUndefined(),
+    cwd: workingDir(),
     cmPlaybook: opts.cmPlaybook === true,
     viaCass: opts.cass === true,
   };
@@ -126,7 +119,7 @@ async function hookImport(ctx: CliContext, opts: ImportCommandOptions): Promise<
       if (ctx.json) writeJson({ error: { code: "USAGE", message: "no transcript_path" } });
       return 0;
     }
-    const cwd = isObj(input) && typeof input.cwd === "string" ? input.cwd : cwdOrUndefined();
+    const cwd = isObj(input) && typeof input.cwd === "string" ? input.cwd : workingDir();
     const { parseAgents, runImport } = await loadEngine();
     summary = await withService(ctx, (s) =>
       runImport(s, {
@@ -246,7 +239,7 @@ export async function sessionsCommand(
       limit: opts.limit,
       cursor: opts.cursor,
       all_workspaces: opts.allWorkspaces === true,
-      cwd: cwdOrUndefined(),
+      cwd: workingDir(),
     }));
   if (ctx.json) writeJson(r);
   else writeLines(describeSessions(r));
