@@ -46,7 +46,6 @@ import {
   looksLikeSecretValue,
   looksLikeStrongSecret,
   mnemonic,
-  mysqlPassword,
   npmToken,
   personalEmail,
   phoneAfterKeyword,
@@ -1873,7 +1872,7 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     pattern: /mysql(?:dump|admin|sh)?\b[^\r\n]{0,200}?[ \t]-p([^\s"'`\-][^\s"'`]{3,255})/g,
     secretGroup: 1,
-    validate: mysqlPassword,
+    validate: plainPassword,
     priority: PRIORITY_GENERIC,
   },
 
