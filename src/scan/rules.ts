@@ -58,8 +58,6 @@ import {
 } from "./validators.ts";
 import { isKnownExample } from "./examples.ts";
 
-export { isPaymentCard, isPlaceholder, looksLikeSecretValue };
-
 /** Whether a rule finds secrets (credentials, keys) or personal data. */
 export type RuleGroup = "secret" | "pii";
 
