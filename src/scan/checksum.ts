@@ -31,7 +31,7 @@ export function crc32(text: string): number {
 }
 
 /** The base62 alphabet GitHub and npm use for token checksums (digits, upper, lower). */
-export const BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** `n` (a non-negative integer below 2^53) in base62, left-padded with `0` to `width` digits. */
 export function base62(n: number, width = 6): string {

@@ -48,24 +48,3 @@ export function shannonEntropy(value: string): number {
   }
   return h;
 }
-
-/** Number of distinct characters (UTF-16 code units) in `value`. */
-export function distinctChars(value: string): number {
-  const n = value.length;
-  let distinct = 0;
-  let ascii = true;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 128) {
-      ascii = false;
-      break;
-    }
-    if (COUNTS[c] === 0) distinct++;
-    COUNTS[c] = 1;
-  }
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 128) COUNTS[c] = 0;
-  }
-  return ascii ? distinct : new Set(value).size;
-}

@@ -26,7 +26,7 @@ export const FINGERPRINT_LABEL = "lumera-memory/scan-fingerprint/v1";
 export const FINGERPRINT_PATTERN: RegExp = /^[0-9a-f]{64}$/;
 
 /** The form of `value` that is hashed for rule `ruleId` (see the module documentation). */
-export function canonicalValue(value: string, ruleId?: string): string {
+function canonicalValue(value: string, ruleId?: string): string {
   switch (ruleId) {
     case "payment-card":
       return value.replace(/\D/g, "");

@@ -347,6 +347,39 @@ function redactRecord(record: unknown, redact: readonly RecordFinding[]): unknow
   return rebuild(record, values, keys, new Map());
 }
 
+/** What {@link applyPolicy} gives: the value to keep, and the findings sorted out. */
+interface Applied<T> {
+  value: T;
+  findings: Finding[];
+  redactions: Redaction[];
+  allowed: Finding[];
+}
+
+/**
+ * The policy's passes over a record or a text: `scan` finds, the policy sorts out; when some
+ * findings are to be redacted, `redact` makes the redacted copy, which is scanned again, and
+ * whatever is then found and not allowed blocks.
+ */
+function applyPolicy<T>(
+  value: T,
+  policy: ScanPolicy,
+  scan: (v: T) => RecordFinding[],
+  redact: (v: T, found: readonly RecordFinding[]) => T,
+): Applied<T> {
+  const first = sortOut(scan(value), policy);
+  if (first.redact.length === 0) {
+    return { value, findings: first.blocking, redactions: [], allowed: first.allowed };
+  }
+  const redacted = redact(value, first.redact);
+  const again = sortOut(scan(redacted), policy);
+  return {
+    value: redacted,
+    findings: [...again.blocking, ...again.redact.map((f) => f.finding)],
+    redactions: first.redact.map((f) => f.finding),
+    allowed: again.allowed,
+  };
+}
+
 /**
  * Applies `policy` to the findings in `record` (any JSON value; normally the normalized record
  * about to be stored): allowed findings (by rule, group or fingerprint) are let through,
@@ -360,18 +393,13 @@ export function applyScanPolicy(
   policy: ScanPolicy,
   rules: readonly Rule[] = RULES,
 ): ScanPolicyResult {
-  const first = sortOut(scanRecordDetailed(record, rules), policy);
-  if (first.redact.length === 0) {
-    return { record, findings: first.blocking, redactions: [], allowed: first.allowed };
-  }
-  const redacted = redactRecord(record, first.redact);
-  const again = sortOut(scanRecordDetailed(redacted, rules), policy);
-  return {
-    record: redacted,
-    findings: [...again.blocking, ...again.redact.map((f) => f.finding)],
-    redactions: first.redact.map((f) => f.finding),
-    allowed: again.allowed,
-  };
+  const { value, ...sorted } = applyPolicy(
+    record,
+    policy,
+    (r) => scanRecordDetailed(r, rules),
+    redactRecord,
+  );
+  return { record: value, ...sorted };
 }
 
 /** {@link applyScanPolicy} for one text (as `scan` reads it), reported under `path`. */
@@ -382,21 +410,12 @@ export function applyScanPolicyToText(
   rules: readonly Rule[] = RULES,
 ): ScanPolicyTextResult {
   const field: FieldRef = { text, path, holder: undefined, key: "", kind: "value" };
-  const wrap = (t: string): RecordFinding[] =>
-    scanTextDetailed(t, path, rules).map((d) => ({ ...d, field: { ...field, text: t } }));
-  const first = sortOut(wrap(text), policy);
-  if (first.redact.length === 0) {
-    return { text, findings: first.blocking, redactions: [], allowed: first.allowed };
-  }
-  const redacted = redactText(
+  const { value, ...sorted } = applyPolicy(
     text,
-    first.redact.map((f) => ({ start: f.start, end: f.end, rule: f.rule.id })),
+    policy,
+    (t) => scanTextDetailed(t, path, rules).map((d) => ({ ...d, field: { ...field, text: t } })),
+    (t, found) =>
+      redactText(t, found.map((f) => ({ start: f.start, end: f.end, rule: f.rule.id }))),
   );
-  const again = sortOut(wrap(redacted), policy);
-  return {
-    text: redacted,
-    findings: [...again.blocking, ...again.redact.map((f) => f.finding)],
-    redactions: first.redact.map((f) => f.finding),
-    allowed: again.allowed,
-  };
+  return { text: value, ...sorted };
 }

@@ -564,17 +564,10 @@ function candidates(
   }
 }
 
-/** Per ASCII character: 1 for the separators a digit run may hold (` -.()/+`), 2 for a digit. */
-const RUN_CHAR: Uint8Array = (() => {
-  const t = new Uint8Array(128);
-  for (const ch of " -.()/+") t[ch.charCodeAt(0)] = 1;
-  for (let d = 48; d <= 57; d++) t[d] = 2;
-  return t;
-})();
-
+/** {@link NUMERIC} of the character at `i`: 1 for a separator a digit run may hold, 2 a digit. */
 function runChar(text: string, i: number): number {
   const c = text.charCodeAt(i);
-  return c < 128 ? RUN_CHAR[c] : 0;
+  return c < 128 ? NUMERIC[c] : 0;
 }
 
 /**

@@ -46,7 +46,6 @@ import {
   looksLikeSecretValue,
   looksLikeStrongSecret,
   mnemonic,
-  mysqlPassword,
   npmToken,
   personalEmail,
   phoneAfterKeyword,
@@ -58,8 +57,6 @@ import {
   urlPassword,
 } from "./validators.ts";
 import { isKnownExample } from "./examples.ts";
-
-export { isPaymentCard, isPlaceholder, looksLikeSecretValue };
 
 /** Whether a rule finds secrets (credentials, keys) or personal data. */
 export type RuleGroup = "secret" | "pii";
@@ -534,6 +531,13 @@ const PEM_BODY = String.raw`(?:[A-Za-z0-9+\/=\s→|:]|\\[rn])`;
  */
 const GAP = String.raw`(?:\s|\\[rn]|\d{1,7}(?:→|\t|[:|] ?)|(?<=\n)\+){0,128}`;
 
+/**
+ * Body of a GitLab token after its prefix: the random part, then optionally the suffix newer
+ * tokens carry (`.`, 2 characters, an optional `.`, 7 characters). Every GitLab token kind
+ * shares it.
+ */
+const GITLAB_BODY = String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`;
+
 // ---------------------------------------------------------------------------------------------
 // The table
 // ---------------------------------------------------------------------------------------------
@@ -845,35 +849,35 @@ export const RULES: readonly Rule[] = [
     category: "code-host",
     severity: "critical",
     prefixes: ["glpat-"],
-    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+    body: GITLAB_BODY,
   }),
   prefixed({
     id: "gitlab-deploy-token",
     description: "GitLab deploy token",
     category: "code-host",
     prefixes: ["gldt-"],
-    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+    body: GITLAB_BODY,
   }),
   prefixed({
     id: "gitlab-runner-token",
     description: "GitLab runner authentication or registration token",
     category: "code-host",
     prefixes: ["glrt-", "GR1348941"],
-    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+    body: GITLAB_BODY,
   }),
   prefixed({
     id: "gitlab-ci-token",
     description: "GitLab pipeline trigger or CI job token",
     category: "code-host",
     prefixes: ["glptt-", "glcbt-"],
-    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+    body: GITLAB_BODY,
   }),
   prefixed({
     id: "gitlab-other-token",
     description: "GitLab feed, incoming-mail, agent, OAuth-application, SCIM or feature-flag token",
     category: "code-host",
     prefixes: ["glft-", "glimt-", "glagent-", "gloas-", "glsoat-", "glffct-"],
-    body: String.raw`[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?`,
+    body: GITLAB_BODY,
   }),
   prefixed({
     id: "bitbucket-app-password",
@@ -1873,7 +1877,7 @@ export const RULES: readonly Rule[] = [
     anchor: "keyword",
     pattern: /mysql(?:dump|admin|sh)?\b[^\r\n]{0,200}?[ \t]-p([^\s"'`\-][^\s"'`]{3,255})/g,
     secretGroup: 1,
-    validate: mysqlPassword,
+    validate: plainPassword,
     priority: PRIORITY_GENERIC,
   },
 

@@ -248,7 +248,7 @@ export function isSequential(value: string): boolean {
 }
 
 /** True when `value` repeats a chunk of at most a third of its length (`abc1abc1abc1`). */
-export function isPeriodic(value: string): boolean {
+function isPeriodic(value: string): boolean {
   const n = value.length;
   for (let p = 1; p * 3 <= n; p++) {
     let ok = true;
@@ -264,7 +264,7 @@ export function isPeriodic(value: string): boolean {
 }
 
 /** Size of the smallest common alphabet `value` is drawn from (10, 16, 26, 36, 62 or 94). */
-export function alphabetSize(value: string): number {
+function alphabetSize(value: string): number {
   if (/^[0-9]*$/.test(value)) return 10;
   if (/^[0-9a-f]*$/.test(value) || /^[0-9A-F]*$/.test(value)) return 16;
   if (/^[a-z]*$/.test(value) || /^[A-Z]*$/.test(value)) return 26;
@@ -341,7 +341,7 @@ const WORD_TRIE: { next: Int32Array; end: Uint8Array } = (() => {
  * The share (0–1) of letters in `value` that belong to common words ({@link WORDS}), found by a
  * greedy longest-match segmentation of each letter run.
  */
-export function wordShare(value: string): number {
+function wordShare(value: string): number {
   const { next, end } = WORD_TRIE;
   const lower = value.toLowerCase();
   const n = lower.length;
@@ -377,7 +377,7 @@ export function wordShare(value: string): number {
 }
 
 /** True for a value built from common words, separators and at most 4 digits (`test_key_123`). */
-export function isWordy(value: string): boolean {
+function isWordy(value: string): boolean {
   if (/[^A-Za-z0-9_.\-]/.test(value)) return false;
   const digits = value.replace(/\D/g, "").length;
   return digits <= 4 && wordShare(value) >= 0.8;
@@ -396,7 +396,7 @@ const NOTORIOUS = new Set(
  * `Welcome1` — a word from {@link NOTORIOUS} in any case or leetspeak, then at most 4 digits and
  * 2 punctuation marks.
  */
-export function isNotoriousPassword(value: string): boolean {
+function isNotoriousPassword(value: string): boolean {
   const core = value.replace(/[!?.#*@$]{0,2}$/, "").replace(/\d{0,4}$/, "")
     .replace(/[!?.#*@$_-]{0,2}$/, "").toLowerCase();
   const plain = core.replace(/[@4]/g, "a").replace(/0/g, "o").replace(/[1!]/g, "i")
@@ -514,14 +514,6 @@ export function randomToken(minEntropy: number): (value: string) => boolean {
     /\d/.test(value) && shannonEntropy(value) >= minEntropy && plausibleTokenBody(value);
 }
 
-/**
- * A validator for a token with a fixed prefix: everything after the first `skip` characters
- * must be a {@link plausibleTokenBody}.
- */
-export function tokenAfter(skip: number): (value: string) => boolean {
-  return (value) => plausibleTokenBody(value.slice(skip));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Format-specific checks
 // ---------------------------------------------------------------------------------------------
@@ -543,7 +535,7 @@ export function npmToken(value: string): boolean {
 }
 
 /** AWS documentation keys end in `EXAMPLE` / `EXAMPLEKEY`. */
-export function notAwsExample(value: string): boolean {
+function notAwsExample(value: string): boolean {
   return !/EXAMPLE/.test(value);
 }
 
@@ -597,7 +589,7 @@ const EXAMPLE_BASIC =
  * A `Basic` credential: when it decodes to `user:password`, the password must not be empty, a
  * placeholder or a documentation pair; other values only need to look random.
  */
-export function basicCredential(cred: string): boolean {
+function basicCredential(cred: string): boolean {
   const decoded = decodeBase64(cred);
   if (decoded === undefined || !isPrintable(decoded) || !decoded.includes(":")) {
     return shannonEntropy(cred) >= 3.0;
@@ -610,11 +602,6 @@ export function basicCredential(cred: string): boolean {
 /** Credentials in a URL: not empty, a placeholder or a default. */
 export function urlPassword(value: string): boolean {
   return value.length > 0 && !isPlaceholder(value);
-}
-
-/** A `mysql -p<password>`: at least 4 characters, not a placeholder. */
-export function mysqlPassword(value: string): boolean {
-  return plainPassword(value);
 }
 
 /**

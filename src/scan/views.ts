@@ -58,23 +58,23 @@ const WINDOW_BEFORE = 1024;
 /** …and this much after it (more than any match holds, PEM blocks included). */
 const WINDOW_AFTER = 24 * 1024;
 
-/** Positions of the escapes that can hide a keyword in [from, to): `\uXXXX`, `\/`. */
-function hidingAt(text: string, from: number, to: number): number[] {
-  const out: number[] = [];
+/**
+ * Position of the first escape in [from, to) that can hide a keyword (`\uXXXX`, `\/`), or -1.
+ * The character after a backslash is never read as one, so `\\u` (an escaped backslash) is not.
+ */
+function nextHiding(text: string, from: number, to: number): number {
   for (let i = text.indexOf("\\", from); i !== -1 && i < to; i = text.indexOf("\\", i + 2)) {
     const next = text.charCodeAt(i + 1);
-    if (next === 117 || next === 47) out.push(i); // u, /
+    if (next === 117 || next === 47) return i; // u, /
   }
-  return out;
+  return -1;
 }
 
-/** True when [from, to) holds an escape that can hide a keyword (see {@link hidingAt}). */
-function hasHiding(text: string, from: number, to: number): boolean {
-  for (let i = text.indexOf("\\", from); i !== -1 && i < to; i = text.indexOf("\\", i + 2)) {
-    const next = text.charCodeAt(i + 1);
-    if (next === 117 || next === 47) return true; // u, /
-  }
-  return false;
+/** Positions of the escapes that can hide a keyword in [from, to) (see {@link nextHiding}). */
+function hidingAt(text: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = nextHiding(text, from, to); i !== -1; i = nextHiding(text, i + 2, to)) out.push(i);
+  return out;
 }
 
 /**
@@ -115,7 +115,11 @@ export function continueEscapedLines(text: string, scan: EscapedLines, to: numbe
     const nl = text.indexOf("\n", b);
     const lineEnd = nl === -1 ? text.length : nl;
     const long = lineEnd - lineStart > LONG_LINE;
-    scan.lines.push(lineStart, lineEnd, long ? -1 : hasHiding(text, lineStart, lineEnd) ? 1 : 0);
+    scan.lines.push(
+      lineStart,
+      lineEnd,
+      long ? -1 : nextHiding(text, lineStart, lineEnd) !== -1 ? 1 : 0,
+    );
     if (nl === -1) {
       b = -1;
       break;

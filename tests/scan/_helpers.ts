@@ -29,6 +29,19 @@ export function checksummedToken(prefix = "ghp_", seed = 7): string {
   return withBase62Crc32(prefix, body);
 }
 
+/**
+ * A seeded linear congruential generator for property tests: each call gives an integer in
+ * [0, n). With `highBits`, taken from the state's high 16 bits (its low bits repeat with a short
+ * period).
+ */
+export function lcg(seed: number, highBits = false): (n: number) => number {
+  let s = seed;
+  return (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (highBits ? s >>> 16 : s) % n;
+  };
+}
+
 /** A fake PEM private key block with real newlines. */
 export function fakePem(kind = "RSA PRIVATE KEY"): string {
   const line = "Mn" + "Qz7Kp2Xw".repeat(8).slice(0, 62);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { lcg } from "./_helpers.ts";
 import { buildKeywordIndex, findDigitRuns, findKeywords } from "../../src/scan/prefilter.ts";
 import { RULES } from "../../src/scan/mod.ts";
 
@@ -43,8 +44,7 @@ Deno.test("findKeywords finds exactly what a naive search finds (random texts, a
     "0",
     "_",
   ];
-  let seed = 1;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const rand = lcg(1);
   for (let round = 0; round < 300; round++) {
     const parts: string[] = [];
     for (let i = rand(40); i >= 0; i--) parts.push(pieces[rand(pieces.length)]);
@@ -103,8 +103,7 @@ Deno.test("findKeywords across block boundaries: long texts match the naive sear
   const keywords = [...new Set(RULES.flatMap((r) => r.keywords))].filter((k) =>
     !selfOverlapping(k.toLowerCase())
   );
-  let seed = 7;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const rand = lcg(7);
   for (let round = 0; round < 4; round++) {
     const parts: string[] = [];
     let size = 0;
@@ -123,8 +122,7 @@ Deno.test("digit regions find exactly the runs a whole-text search finds (random
   const runRe = /[+(]?\d(?:[ \-.()\/+]{0,2}\d){6,}/g;
   const index = buildKeywordIndex(["token"]);
   const pieces = ["1", "23", "456", " ", "-", ".", "(", ")", "+", "/", "a", "x1", "  ", "\n", "é"];
-  let seed = 3;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const rand = lcg(3);
   for (let round = 0; round < 200; round++) {
     const parts: string[] = [];
     // Some texts cross the pass's block boundary (16,384 characters).
@@ -146,8 +144,7 @@ Deno.test("digit regions find exactly the runs a whole-text search finds (random
 Deno.test("findKeywords block by block: the same hits and regions, seen as the pass goes", () => {
   const keywords = [...new Set(RULES.flatMap((r) => r.keywords))];
   const index = buildKeywordIndex(keywords);
-  let seed = 5;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const rand = lcg(5);
   const pieces = [...keywords, "1234", " 56-78", "+1 (415) 555", " ", "\n", "→", "xyz"];
   const reuse = findKeywords("", index, 8);
   for (let round = 0; round < 6; round++) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { lcg } from "./_helpers.ts";
 import {
   base64HeadIsText,
   base64Runs,
@@ -34,8 +35,7 @@ Deno.test("base64Runs finds long mixed-case runs and skips hex, short runs and p
 });
 
 Deno.test("base64 runs found a part of the text at a time are those of one search", () => {
-  let seed = 11;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const rand = lcg(11);
   const pieces = [btoa("user=admin password=hunter2 " + "x".repeat(30)), "QUJD", "ab", " ", "-_"];
   for (let round = 0; round < 50; round++) {
     const parts: string[] = [];
@@ -50,8 +50,7 @@ Deno.test("base64 runs found a part of the text at a time are those of one searc
 });
 
 Deno.test("escaped lines found a part of the text at a time give the same view", () => {
-  let seed = 13;
-  const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const rand = lcg(13);
   const pieces = ["\\n", '\\"', "\\u0074", "\\/", "\\x", "\\", "token", "word ", "\n", "é"];
   for (let round = 0; round < 60; round++) {
     const parts: string[] = [];
