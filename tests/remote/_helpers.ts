@@ -44,6 +44,27 @@ export async function withHome(
   }
 }
 
+/** Opens the service of `home` with `keyHex`, runs `fn` on it, and closes it. */
+export async function withOpenHome<T>(
+  home: string,
+  keyHex: string,
+  fn: (s: LocalMemoryService) => T | Promise<T>,
+): Promise<T> {
+  const s = await openHome(home, keyHex);
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+/** Runs `fn` with the open service of a fresh home and key; closes and removes it afterwards. */
+export function withService(
+  fn: (s: LocalMemoryService, home: string, key: string) => Promise<void>,
+): Promise<void> {
+  return withHome((home, key) => withOpenHome(home, key, (s) => fn(s, home, key)));
+}
+
 /** A note of roughly `bytes` characters of incompressible-ish text. */
 export function noteText(i: number, bytes = 200): string {
   const words: string[] = [];
