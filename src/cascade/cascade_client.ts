@@ -249,7 +249,9 @@ export class CascadeClient implements CascadeRemote {
     const layout = await createLayout(bytes);
     const sigs = buildSignatures(layoutJson(layout), this.#wallet.signString, ic, max);
     const kb = kilobytesOf(bytes.length);
-    const price = await this.#chain.actionFee(kb);
+    // What the chain's get_action_fee/{kb} answers (`fee_per_kbyte × kb + base_action_fee`),
+    // computed from the params already fetched instead of asked for in one more LCD call.
+    const price = actionFeeFor(bytes.length, params.baseActionFeeUlume, params.feePerKbyteUlume);
     const msg: MsgRequestAction = {
       creator: this.address,
       actionType: "CASCADE",
