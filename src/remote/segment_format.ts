@@ -33,7 +33,7 @@
 import { LumeraError } from "../errors.ts";
 import { bytesToHex, sha256Hex } from "../crypto/hex.ts";
 import { KEY_ID_BYTES, type KeyRing } from "../crypto/keys.ts";
-import { CASCADE_MAX_OBJECT_BYTES } from "../config/remote_config.ts";
+import { MAX_CASCADE_OBJECT_BYTES } from "../estimate/cascade_fee.ts";
 
 /** Segment magic. */
 export const SEGMENT_MAGIC = new TextEncoder().encode("LMSG");
@@ -65,8 +65,8 @@ export function bucketSize(n: number): number {
   for (let k = 0;; k++) {
     const b = Math.ceil((MIN_BUCKET_BYTES * 2 ** (k / 4)) / 1024) * 1024;
     if (b >= n) {
-      if (b > CASCADE_MAX_OBJECT_BYTES) {
-        if (n <= CASCADE_MAX_OBJECT_BYTES) return CASCADE_MAX_OBJECT_BYTES;
+      if (b > MAX_CASCADE_OBJECT_BYTES) {
+        if (n <= MAX_CASCADE_OBJECT_BYTES) return MAX_CASCADE_OBJECT_BYTES;
         throw new LumeraError("TOO_LARGE", "a segment cannot exceed Cascade's 1 GiB limit");
       }
       return b;
