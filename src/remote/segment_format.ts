@@ -101,12 +101,11 @@ function aad(header: Uint8Array, dirOffset: number, dirLength: number): Uint8Arr
   return out;
 }
 
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) {
-    crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+/** Fills `buf` with random bytes in place (`getRandomValues` takes at most 64 KiB a call). */
+export function fillRandom(buf: Uint8Array): void {
+  for (let i = 0; i < buf.length; i += 65536) {
+    crypto.getRandomValues(buf.subarray(i, Math.min(buf.length, i + 65536)));
   }
-  return out;
 }
 
 /**
@@ -158,7 +157,7 @@ export async function buildSegment(
   out.set(sealed, dirOffset + NONCE_BYTES);
   const padStart = dirOffset + dirLength;
   const padEnd = total - SEGMENT_TRAILER_BYTES;
-  out.set(randomBytes(padEnd - padStart), padStart);
+  fillRandom(out.subarray(padStart, padEnd));
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setBigUint64(padEnd, BigInt(dirOffset));
   view.setUint32(padEnd + 8, dirLength);
