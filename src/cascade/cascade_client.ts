@@ -9,7 +9,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { hex } from "@scure/base";
 import { LumeraError } from "../errors.ts";
-import { ChainRest, MAX_OBJECT_BYTES } from "./chain.ts";
+import { MAX_CASCADE_OBJECT_BYTES } from "../estimate/cascade_fee.ts";
+import { ChainRest } from "./chain.ts";
 import { actionFeeFor, gasFeeFor, gasLimitFor, kilobytesOf } from "./fees.ts";
 import { DEFAULT_RETRY, jsonObject, request, type RetryPolicy, transferTimeoutMs } from "./http.ts";
 import { buildSignatures, dataHashOf, deriveIds, indexJson } from "./ids.ts";
@@ -232,7 +233,7 @@ export class CascadeClient implements CascadeRemote {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
       throw new LumeraError("USAGE", "nothing to upload: the object is empty");
     }
-    if (bytes.length > MAX_OBJECT_BYTES) {
+    if (bytes.length > MAX_CASCADE_OBJECT_BYTES) {
       throw new LumeraError("TOO_LARGE", "Cascade objects are limited to 1 GiB", {
         hint: "split the upload into smaller segments",
       });
@@ -249,7 +250,9 @@ export class CascadeClient implements CascadeRemote {
     const layout = await createLayout(bytes);
     const sigs = buildSignatures(layoutJson(layout), this.#wallet.signString, ic, max);
     const kb = kilobytesOf(bytes.length);
-    const price = await this.#chain.actionFee(kb);
+    // What the chain's get_action_fee/{kb} answers (`fee_per_kbyte × kb + base_action_fee`),
+    // computed from the params already fetched instead of asked for in one more LCD call.
+    const price = actionFeeFor(bytes.length, params.baseActionFeeUlume, params.feePerKbyteUlume);
     const msg: MsgRequestAction = {
       creator: this.address,
       actionType: "CASCADE",
@@ -404,7 +407,7 @@ export class CascadeClient implements CascadeRemote {
       }
       await new Promise((r) => setTimeout(r, this.#opts.pollIntervalMs));
     }
-    const cap = Math.min(MAX_OBJECT_BYTES, Math.max(1, info.fileSizeKbs) * 1024);
+    const cap = Math.min(MAX_CASCADE_OBJECT_BYTES, Math.max(1, info.fileSizeKbs) * 1024);
     const file = await request(
       {
         what: `download of action ${actionId}`,

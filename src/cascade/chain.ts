@@ -14,8 +14,6 @@ import { decodeCascadeMetadata } from "./tx.ts";
 
 /** Largest JSON response accepted from the LCD. */
 export const MAX_LCD_BYTES = 4 * 1024 * 1024;
-/** Largest object Cascade accepts (1 GiB). */
-export const MAX_OBJECT_BYTES = MAX_CASCADE_OBJECT_BYTES;
 /** Action module route prefix. */
 export const ACTION_ROUTE = "/LumeraProtocol/lumera/action/v1";
 
@@ -188,7 +186,7 @@ export class ChainRest {
     return {
       baseActionFeeUlume: parseUlume(p.base_action_fee, "base_action_fee"),
       feePerKbyteUlume: parseUlume(p.fee_per_kbyte, "fee_per_kbyte"),
-      maxObjectBytes: MAX_OBJECT_BYTES,
+      maxObjectBytes: MAX_CASCADE_OBJECT_BYTES,
       minExpirationSeconds: dur ? Math.ceil(Number(dur[1])) : 86_400,
       raw: p,
     };
@@ -216,7 +214,7 @@ export class ChainRest {
     const kb = Number(a?.fileSizeKbs ?? a?.file_size_kbs ?? 0);
     return {
       ...parseAction(a),
-      fileSizeKbs: Number.isSafeInteger(kb) && kb > 0 ? kb : MAX_OBJECT_BYTES / 1024,
+      fileSizeKbs: Number.isSafeInteger(kb) && kb > 0 ? kb : MAX_CASCADE_OBJECT_BYTES / 1024,
     };
   }
 

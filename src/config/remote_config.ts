@@ -50,9 +50,6 @@ export const DEFAULT_BATCH_POLICY: BatchPolicy = {
   manifestIntervalMs: 60 * 60 * 1000,
 };
 
-/** Cascade's largest object (1 GiB); no segment may be larger. */
-export const CASCADE_MAX_OBJECT_BYTES = MAX_CASCADE_OBJECT_BYTES;
-
 /** A validated `remote` section. */
 export interface RemoteConfig {
   /** Always `cascade` today. */
@@ -176,7 +173,7 @@ export function parseRemoteConfig(value: unknown): RemoteConfig | undefined {
         b.max_segment_bytes,
         "batch.max_segment_bytes",
         64 * 1024,
-        CASCADE_MAX_OBJECT_BYTES / 2,
+        MAX_CASCADE_OBJECT_BYTES / 2,
       );
     }
     if (b.flush_bytes !== undefined) {

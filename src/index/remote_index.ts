@@ -162,7 +162,6 @@ export class RemoteIndex {
     ).all(limit) as unknown as PendingMemory[];
   }
 
-  /** How many memories wait, their bytes and the oldest one's store time. */
   /** Uploads parked as rejected (all of them; `counts()` lists only the first 20). */
   rejectedCount(): number {
     return (this.#statements.get(
@@ -170,6 +169,7 @@ export class RemoteIndex {
     ).get() as { n: number }).n;
   }
 
+  /** How many memories wait, their bytes and the oldest one's store time. */
   pendingSummary(): { memories: number; bytes: number; oldest_ms?: number } {
     const row = this.#statements.get(
       `SELECT count(*) AS n, coalesce(sum(m.stored_bytes), 0) AS b, min(m.stored_ms) AS o
@@ -197,14 +197,12 @@ export class RemoteIndex {
       manifestDigest?: string;
     },
     members: NewMember[],
-    stillPending: (pointer: string) => boolean = () => true,
   ): number | undefined {
     return this.transaction(() => {
       const free = members.filter((m) =>
-        stillPending(m.pointer) &&
         this.#statements.get(
-            "SELECT 1 FROM memories WHERE pointer = ? AND NOT EXISTS (SELECT 1 FROM remote_members WHERE pointer = ?)",
-          ).get(m.pointer, m.pointer) !== undefined
+          "SELECT 1 FROM memories WHERE pointer = ? AND NOT EXISTS (SELECT 1 FROM remote_members WHERE pointer = ?)",
+        ).get(m.pointer, m.pointer) !== undefined
       );
       if (input.kind === "segment" && free.length !== members.length) return undefined;
       const info = this.#statements.get(

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { connectOnce } from "./connect_once.ts";
 import type { CascadeRemote } from "../cascade/remote.ts";
 import { LumeraError } from "../errors.ts";
 import type { LocalMemoryService, RemoteFallback } from "../service/memory_service.ts";
@@ -40,10 +39,13 @@ export class SegmentFetcher implements RemoteFallback {
   /** Segments downloaded from the remote by this fetcher (not served from the cache). */
   downloads = 0;
 
-  /** A fetcher over `service`'s home, reaching the remote through `remote` on first need. */
+  /**
+   * A fetcher over `service`'s home, asking `remote` for the remote on each download (and only
+   * then); `remoteFactory` (open_remote.ts) connects once.
+   */
   constructor(service: LocalMemoryService, remote: () => Promise<CascadeRemote>) {
     this.#service = service;
-    this.#remoteFactory = connectOnce(remote);
+    this.#remoteFactory = remote;
   }
 
   /** See {@link RemoteFallback.fetchEnvelope}. */

@@ -27,7 +27,7 @@ import { open as openEnvelope, readHeader, seal } from "../crypto/envelope.ts";
 import type { KeyChain } from "../crypto/key_file.ts";
 import type { KeyRing } from "../crypto/keys.ts";
 import type { ManifestSourceRow, RemoteIndex } from "../index/remote_index.ts";
-import { bucketSize } from "./segment_format.ts";
+import { bucketSize, fillRandom } from "./segment_format.ts";
 
 /** Manifest file magic. */
 export const MANIFEST_MAGIC = new TextEncoder().encode("LMMF");
@@ -187,9 +187,7 @@ export async function buildManifestFile(
   out[4] = MANIFEST_VERSION;
   new DataView(out.buffer).setUint32(8, envelope.byteLength);
   out.set(envelope, HEADER);
-  for (let i = HEADER + envelope.byteLength; i < total; i += 65536) {
-    crypto.getRandomValues(out.subarray(i, Math.min(total, i + 65536)));
-  }
+  fillRandom(out.subarray(HEADER + envelope.byteLength));
   return out;
 }
 

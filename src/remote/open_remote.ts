@@ -15,12 +15,17 @@ import { connectOnce } from "./connect_once.ts";
 import { SegmentFetcher } from "./fetcher.ts";
 import { SyncEngine } from "./sync_engine.ts";
 
-/** A factory that connects to the configured network with the configured account. */
+/**
+ * A factory that connects to the configured network with the configured account, once: later
+ * calls share the connection (see {@link connectOnce}).
+ */
 export function remoteFactory(
   config: RemoteConfig,
   env: (name: string) => string | undefined,
 ): () => Promise<CascadeRemote> {
-  return async () => await createCascadeRemote(connectionOf(config, await loadMnemonic(env)));
+  return connectOnce(async () =>
+    await createCascadeRemote(connectionOf(config, await loadMnemonic(env)))
+  );
 }
 
 /**
@@ -36,7 +41,7 @@ function sharedRemote(
 ): () => Promise<CascadeRemote> {
   let factory = SHARED.get(service);
   if (factory === undefined) {
-    factory = connectOnce(remoteFactory(config, env));
+    factory = remoteFactory(config, env);
     SHARED.set(service, factory);
   }
   return factory;

@@ -33,7 +33,7 @@
 import { LumeraError } from "../errors.ts";
 import { bytesToHex, sha256Hex } from "../crypto/hex.ts";
 import { KEY_ID_BYTES, type KeyRing } from "../crypto/keys.ts";
-import { CASCADE_MAX_OBJECT_BYTES } from "../config/remote_config.ts";
+import { MAX_CASCADE_OBJECT_BYTES } from "../estimate/cascade_fee.ts";
 
 /** Segment magic. */
 export const SEGMENT_MAGIC = new TextEncoder().encode("LMSG");
@@ -65,8 +65,8 @@ export function bucketSize(n: number): number {
   for (let k = 0;; k++) {
     const b = Math.ceil((MIN_BUCKET_BYTES * 2 ** (k / 4)) / 1024) * 1024;
     if (b >= n) {
-      if (b > CASCADE_MAX_OBJECT_BYTES) {
-        if (n <= CASCADE_MAX_OBJECT_BYTES) return CASCADE_MAX_OBJECT_BYTES;
+      if (b > MAX_CASCADE_OBJECT_BYTES) {
+        if (n <= MAX_CASCADE_OBJECT_BYTES) return MAX_CASCADE_OBJECT_BYTES;
         throw new LumeraError("TOO_LARGE", "a segment cannot exceed Cascade's 1 GiB limit");
       }
       return b;
@@ -101,12 +101,11 @@ function aad(header: Uint8Array, dirOffset: number, dirLength: number): Uint8Arr
   return out;
 }
 
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) {
-    crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+/** Fills `buf` with random bytes in place (`getRandomValues` takes at most 64 KiB a call). */
+export function fillRandom(buf: Uint8Array): void {
+  for (let i = 0; i < buf.length; i += 65536) {
+    crypto.getRandomValues(buf.subarray(i, Math.min(buf.length, i + 65536)));
   }
-  return out;
 }
 
 /**
@@ -158,7 +157,7 @@ export async function buildSegment(
   out.set(sealed, dirOffset + NONCE_BYTES);
   const padStart = dirOffset + dirLength;
   const padEnd = total - SEGMENT_TRAILER_BYTES;
-  out.set(randomBytes(padEnd - padStart), padStart);
+  fillRandom(out.subarray(padStart, padEnd));
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setBigUint64(padEnd, BigInt(dirOffset));
   view.setUint32(padEnd + 8, dirLength);

@@ -20,7 +20,6 @@
  * @module
  */
 
-import { connectOnce } from "./connect_once.ts";
 import type { CascadeRemote } from "../cascade/remote.ts";
 import type { BatchPolicy } from "../config/remote_config.ts";
 import { LumeraError, toLumeraError } from "../errors.ts";
@@ -103,7 +102,10 @@ export interface SyncOptions {
 export interface SyncEngineDeps {
   /** The open local service (index, blobs, keys, home). */
   service: LocalMemoryService;
-  /** The remote, created on first use (so a dry run or an empty queue needs no network). */
+  /**
+   * The remote, asked for on each use and first used only when there is work (so a dry run or an
+   * empty queue needs no network); `remoteFactory` (open_remote.ts) connects once.
+   */
   remote: () => Promise<CascadeRemote>;
   /** Batching policy. */
   policy: BatchPolicy;
@@ -160,7 +162,7 @@ export class SyncEngine {
   constructor(deps: SyncEngineDeps) {
     this.#service = deps.service;
     this.#index = deps.service.remoteIndex;
-    this.#remoteFactory = connectOnce(deps.remote);
+    this.#remoteFactory = deps.remote;
     this.#policy = deps.policy;
     this.#clock = deps.clock ?? Date.now;
     this.#sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));

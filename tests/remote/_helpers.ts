@@ -11,6 +11,7 @@ import { SyncEngine } from "../../src/remote/sync_engine.ts";
 import { SegmentFetcher } from "../../src/remote/fetcher.ts";
 import { envOf, randomKeyHex, tempHome } from "../helpers/home.ts";
 import { MemoryCascadeRemote } from "../helpers/memory_cascade_remote.ts";
+import type { CascadeStandIn } from "../helpers/cascade_standin.ts";
 
 export { MemoryCascadeRemote };
 
@@ -42,6 +43,27 @@ export async function withHome(
   } finally {
     await Deno.remove(home, { recursive: true });
   }
+}
+
+/** Opens the service of `home` with `keyHex`, runs `fn` on it, and closes it. */
+export async function withOpenHome<T>(
+  home: string,
+  keyHex: string,
+  fn: (s: LocalMemoryService) => T | Promise<T>,
+): Promise<T> {
+  const s = await openHome(home, keyHex);
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+/** Runs `fn` with the open service of a fresh home and key; closes and removes it afterwards. */
+export function withService(
+  fn: (s: LocalMemoryService, home: string, key: string) => Promise<void>,
+): Promise<void> {
+  return withHome((home, key) => withOpenHome(home, key, (s) => fn(s, home, key)));
 }
 
 /** A note of roughly `bytes` characters of incompressible-ish text. */
@@ -98,4 +120,25 @@ export function attachFetcher(s: LocalMemoryService, remote: MemoryCascadeRemote
   const f = new SegmentFetcher(s, () => Promise.resolve(remote));
   s.attachRemote(f);
   return f;
+}
+
+/** Writes `home`'s config.json with a custom Cascade remote at the stand-in `s`, plus `extra`. */
+export async function writeStandInConfig(
+  home: string,
+  s: CascadeStandIn,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await Deno.writeTextFile(
+    `${home}/config.json`,
+    JSON.stringify({
+      remote: {
+        backend: "cascade",
+        network: "custom",
+        lcd_url: s.lcdUrl,
+        snapi_url: s.snapiUrl,
+        chain_id: s.chainId,
+        ...extra,
+      },
+    }),
+  );
 }

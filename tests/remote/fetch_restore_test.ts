@@ -7,10 +7,11 @@ import {
   attachFetcher,
   engineFor,
   MemoryCascadeRemote,
-  openHome,
   storeNotes,
   TestClock,
   withHome,
+  withOpenHome,
+  withService,
 } from "./_helpers.ts";
 
 function codeOf(err: unknown): string {
@@ -18,75 +19,60 @@ function codeOf(err: unknown): string {
 }
 
 Deno.test("retrieve falls back to Cascade: one segment download serves two memories", async () => {
-  await withHome(async (home, key) => {
-    const s = await openHome(home, key);
-    try {
-      const pointers = await storeNotes(s, 10);
-      const remote = new MemoryCascadeRemote();
-      await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
-      const before = [await s.retrieve(pointers[2]), await s.retrieve(pointers[7])];
-      // The local blobs go (disk lost, or another machine).
-      for (const p of pointers) await s.blobs.delete(parsePointer(p));
-      await assert.rejects(() => s.retrieve(pointers[2]), (e) => codeOf(e) === "NOT_FOUND");
-      const fetcher = attachFetcher(s, remote);
-      const after = [await s.retrieve(pointers[2]), await s.retrieve(pointers[7])];
-      assert.deepEqual(after, before);
-      assert.equal(remote.calls.download, 1, "the segment was downloaded once");
-      assert.equal(fetcher.downloads, 1);
-      // Fetched blobs are local again; the segment stays cached for the other members.
-      assert.ok(await s.blobs.has(parsePointer(pointers[2])));
-      await s.retrieve(pointers[5]);
-      assert.equal(remote.calls.download, 1);
-      // A new fetcher (another process) reads the cached segment, no network.
-      const second = attachFetcher(s, remote);
-      await s.retrieve(pointers[6]);
-      assert.equal(second.downloads, 0);
-      assert.equal(remote.calls.download, 1);
-    } finally {
-      s.close();
-    }
+  await withService(async (s) => {
+    const pointers = await storeNotes(s, 10);
+    const remote = new MemoryCascadeRemote();
+    await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
+    const before = [await s.retrieve(pointers[2]), await s.retrieve(pointers[7])];
+    // The local blobs go (disk lost, or another machine).
+    for (const p of pointers) await s.blobs.delete(parsePointer(p));
+    await assert.rejects(() => s.retrieve(pointers[2]), (e) => codeOf(e) === "NOT_FOUND");
+    const fetcher = attachFetcher(s, remote);
+    const after = [await s.retrieve(pointers[2]), await s.retrieve(pointers[7])];
+    assert.deepEqual(after, before);
+    assert.equal(remote.calls.download, 1, "the segment was downloaded once");
+    assert.equal(fetcher.downloads, 1);
+    // Fetched blobs are local again; the segment stays cached for the other members.
+    assert.ok(await s.blobs.has(parsePointer(pointers[2])));
+    await s.retrieve(pointers[5]);
+    assert.equal(remote.calls.download, 1);
+    // A new fetcher (another process) reads the cached segment, no network.
+    const second = attachFetcher(s, remote);
+    await s.retrieve(pointers[6]);
+    assert.equal(second.downloads, 0);
+    assert.equal(remote.calls.download, 1);
   });
 });
 
 Deno.test("a damaged cached segment is downloaded again; a damaged download is refused", async () => {
-  await withHome(async (home, key) => {
-    const s = await openHome(home, key);
-    try {
-      const pointers = await storeNotes(s, 3);
-      const remote = new MemoryCascadeRemote();
-      await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
-      for (const p of pointers) await s.blobs.delete(parsePointer(p));
-      attachFetcher(s, remote);
-      await s.retrieve(pointers[0]);
-      // Corrupt the cached copy: the next fetch (new process) notices and downloads again.
-      const cache = `${home}/segments/1`;
-      const bytes = await Deno.readFile(cache);
-      const loc = new RemoteIndex(s.index.db).location(pointers[1])!;
-      bytes[loc.member.offset + 3] ^= 0xff;
-      await Deno.writeFile(cache, bytes);
-      const f = attachFetcher(s, remote);
-      await s.retrieve(pointers[1]);
-      assert.equal(f.downloads, 1);
-      assert.equal(remote.calls.download, 2);
-    } finally {
-      s.close();
-    }
+  await withService(async (s, home) => {
+    const pointers = await storeNotes(s, 3);
+    const remote = new MemoryCascadeRemote();
+    await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
+    for (const p of pointers) await s.blobs.delete(parsePointer(p));
+    attachFetcher(s, remote);
+    await s.retrieve(pointers[0]);
+    // Corrupt the cached copy: the next fetch (new process) notices and downloads again.
+    const cache = `${home}/segments/1`;
+    const bytes = await Deno.readFile(cache);
+    const loc = new RemoteIndex(s.index.db).location(pointers[1])!;
+    bytes[loc.member.offset + 3] ^= 0xff;
+    await Deno.writeFile(cache, bytes);
+    const f = attachFetcher(s, remote);
+    await s.retrieve(pointers[1]);
+    assert.equal(f.downloads, 1);
+    assert.equal(remote.calls.download, 2);
   });
 });
 
 Deno.test("without a remote, a missing blob is still NOT_FOUND and nothing is fetched", async () => {
-  await withHome(async (home, key) => {
-    const s = await openHome(home, key);
-    try {
-      const [p] = await storeNotes(s, 1);
-      assert.equal(s.hasRemote, false);
-      await s.blobs.delete(parsePointer(p));
-      await assert.rejects(() => s.retrieve(p), (e) => codeOf(e) === "NOT_FOUND");
-      assert.equal(s.query({}).hits[0].remote.state, "local-only");
-      assert.equal(s.stats().remote.configured, false);
-    } finally {
-      s.close();
-    }
+  await withService(async (s) => {
+    const [p] = await storeNotes(s, 1);
+    assert.equal(s.hasRemote, false);
+    await s.blobs.delete(parsePointer(p));
+    await assert.rejects(() => s.retrieve(p), (e) => codeOf(e) === "NOT_FOUND");
+    assert.equal(s.query({}).hits[0].remote.state, "local-only");
+    assert.equal(s.stats().remote.configured, false);
   });
 });
 
@@ -94,11 +80,8 @@ Deno.test("restore into an empty home rebuilds the index; retrieve then fetches 
   await withHome(async (home, key) => {
     const remote = new MemoryCascadeRemote();
     const clock = new TestClock();
-    const s = await openHome(home, key);
-    let pointers: string[];
-    let expected: unknown[];
-    try {
-      pointers = await storeNotes(s, 12, 3000);
+    const { pointers, expected } = await withOpenHome(home, key, async (s) => {
+      const pointers = await storeNotes(s, 12, 3000);
       await engineFor(s, remote, clock).sync({ now: true, waitMs: 60_000 });
       // The store changes: more memories and a forget; the next sync uploads a new manifest.
       pointers.push(...await storeNotes(s, 3, 300, 100));
@@ -106,14 +89,12 @@ Deno.test("restore into an empty home rebuilds the index; retrieve then fetches 
       clock.now += 60_000;
       const r = await engineFor(s, remote, clock).sync({ now: true, waitMs: 60_000 });
       assert.equal(r.manifests_built, 1);
-      expected = [];
+      const expected: unknown[] = [];
       for (const p of pointers.slice(1)) expected.push(await s.retrieve(p));
-    } finally {
-      s.close();
-    }
+      return { pointers, expected };
+    });
     await withHome(async (home2) => {
-      const fresh = await openHome(home2, key);
-      try {
+      await withOpenHome(home2, key, async (fresh) => {
         const report = await restoreFromRemote(fresh, remote);
         assert.equal(report.manifest.seq, 2);
         assert.equal(report.restored, 14);
@@ -140,9 +121,7 @@ Deno.test("restore into an empty home rebuilds the index; retrieve then fetches 
         const twice = await restoreFromRemote(fresh, remote);
         assert.equal(twice.restored, 0);
         assert.equal(twice.already_indexed, 14);
-      } finally {
-        fresh.close();
-      }
+      });
     });
   });
 });
@@ -150,9 +129,8 @@ Deno.test("restore into an empty home rebuilds the index; retrieve then fetches 
 Deno.test("restore --fetch-all downloads each segment once and re-indexes full texts", async () => {
   await withHome(async (home, key) => {
     const remote = new MemoryCascadeRemote();
-    const s = await openHome(home, key);
     let longWord = "";
-    try {
+    await withOpenHome(home, key, async (s) => {
       // A long note: its searchable text is cut in the manifest; the tail word is only found
       // after the blob is fetched.
       const text = "x".repeat(10) + " " + "filler ".repeat(500) + "zebracorn";
@@ -160,61 +138,42 @@ Deno.test("restore --fetch-all downloads each segment once and re-indexes full t
       await s.store({ kind: "note", title: "long", text });
       await storeNotes(s, 5);
       await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
-    } finally {
-      s.close();
-    }
+    });
     await withHome(async (home2) => {
-      const fresh = await openHome(home2, key);
-      try {
+      await withOpenHome(home2, key, async (fresh) => {
         await restoreFromRemote(fresh, remote);
         assert.equal(fresh.query({ text: longWord, all_workspaces: true }).total, 0);
-        const r = await withFresh(home2, key, remote);
+        const r = await withOpenHome(
+          home2,
+          key,
+          (s) => restoreFromRemote(s, remote, { fetchAll: true }),
+        );
         assert.equal(r.fetched, 6);
         assert.equal(r.downloads, 1);
-      } finally {
-        fresh.close();
-      }
-      const again = await openHome(home2, key);
-      try {
+      });
+      await withOpenHome(home2, key, (again) => {
         assert.equal(again.query({ text: longWord, all_workspaces: true }).total, 1);
         assert.equal(again.stats().memories, 6);
-      } finally {
-        again.close();
-      }
+      });
     });
   });
 });
 
-async function withFresh(home: string, key: string, remote: MemoryCascadeRemote) {
-  const s = await openHome(home, key);
-  try {
-    return await restoreFromRemote(s, remote, { fetchAll: true });
-  } finally {
-    s.close();
-  }
-}
-
 Deno.test("restore with another key finds no manifest it can open", async () => {
   await withHome(async (home, key) => {
     const remote = new MemoryCascadeRemote();
-    const s = await openHome(home, key);
-    try {
+    await withOpenHome(home, key, async (s) => {
       await storeNotes(s, 2);
       await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
-    } finally {
-      s.close();
-    }
+    });
     await withHome(async (home2, otherKey) => {
-      const other = await openHome(home2, otherKey);
-      try {
+      await withOpenHome(home2, otherKey, async (other) => {
         await assert.rejects(
           () => restoreFromRemote(other, remote),
           (e) => codeOf(e) === "NOT_FOUND",
         );
         assert.equal(remote.calls.download, 0, "another key's manifest name does not even match");
-      } finally {
-        other.close();
-      }
+      });
     });
   });
 });
@@ -230,26 +189,20 @@ Deno.test("on a restored home, storing content again deduplicates against the re
       summary: "a session stored on two machines",
       tags: ["dedup"],
     };
-    const s = await openHome(home, key);
-    let pointer: string;
-    try {
-      pointer = (await s.store({ kind: "record", record })).pointer;
+    const pointer = await withOpenHome(home, key, async (s) => {
+      const { pointer } = await s.store({ kind: "record", record });
       await engineFor(s, remote, new TestClock()).sync({ now: true, waitMs: 60_000 });
-    } finally {
-      s.close();
-    }
+      return pointer;
+    });
     await withHome(async (home2) => {
-      const fresh = await openHome(home2, key);
-      try {
+      await withOpenHome(home2, key, async (fresh) => {
         await restoreFromRemote(fresh, remote);
         attachFetcher(fresh, remote);
         const again = await fresh.store({ kind: "record", record });
         assert.equal(again.deduplicated, true);
         assert.equal(again.pointer, pointer);
         assert.equal(fresh.stats().remote.pending_memories, 0, "nothing new to upload");
-      } finally {
-        fresh.close();
-      }
+      });
     });
   });
 });

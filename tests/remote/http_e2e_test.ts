@@ -11,26 +11,12 @@ import assert from "node:assert/strict";
 import { type CascadeStandIn, startCascadeStandIn } from "../helpers/cascade_standin.ts";
 import { randomKeyHex, tempHome } from "../helpers/home.ts";
 import { runMain, serveFlags } from "../helpers/permissions.ts";
+import { writeStandInConfig } from "./_helpers.ts";
 
 const NET = "--allow-net=127.0.0.1";
 
 function flagsFor(home: string): string[] {
   return [...serveFlags(home), NET];
-}
-
-async function writeRemoteConfig(home: string, s: CascadeStandIn): Promise<void> {
-  await Deno.writeTextFile(
-    `${home}/config.json`,
-    JSON.stringify({
-      remote: {
-        backend: "cascade",
-        network: "custom",
-        lcd_url: s.lcdUrl,
-        snapi_url: s.snapiUrl,
-        chain_id: s.chainId,
-      },
-    }),
-  );
 }
 
 async function storeNote(env: Record<string, string>, home: string, text: string, tag: string) {
@@ -70,8 +56,8 @@ async function withTwoHomes(
   const a = await tempHome();
   const b = await tempHome();
   try {
-    await writeRemoteConfig(a, s);
-    await writeRemoteConfig(b, s);
+    await writeStandInConfig(a, s);
+    await writeStandInConfig(b, s);
     await fn(s, a, b, randomKeyHex());
   } finally {
     await s.close();

@@ -13,6 +13,7 @@ import { ENV_VARS } from "../../src/config/env_vars.ts";
 import { startCascadeStandIn } from "../helpers/cascade_standin.ts";
 import { randomKeyHex, tempHome } from "../helpers/home.ts";
 import { MAIN } from "../helpers/permissions.ts";
+import { writeStandInConfig } from "./_helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -30,20 +31,10 @@ Deno.test({
     const home = await tempHome();
     let stderr = "";
     try {
-      await Deno.writeTextFile(
-        `${home}/config.json`,
-        JSON.stringify({
-          remote: {
-            backend: "cascade",
-            network: "custom",
-            lcd_url: s.lcdUrl,
-            snapi_url: s.snapiUrl,
-            chain_id: s.chainId,
-            sync_interval: "1s",
-            batch: { flush_age: "1s", manifest_interval: "1s" },
-          },
-        }),
-      );
+      await writeStandInConfig(home, s, {
+        sync_interval: "1s",
+        batch: { flush_age: "1s", manifest_interval: "1s" },
+      });
       const env: Record<string, string> = {
         ...getDefaultEnvironment(),
         LUMERA_MEMORY_HOME: home,
